@@ -1,0 +1,434 @@
+"""Hand-written files: the canonical StereoSet format, and malformed inputs that must give a
+DataError naming the file and the line (never a raw traceback)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from fairlm.data import get_dataset, load_crows_pairs, load_stereoset, load_winobias
+from fairlm.data._bbq import read_bbq
+from fairlm.data._bold import read_bold
+from fairlm.data._cda import read_cda_pairs
+from fairlm.data._crows_pairs import read_crows_pairs
+from fairlm.data._holistic_bias import read_holistic_bias
+from fairlm.data._seat import read_seat_test
+from fairlm.errors import DataError
+
+HEADER = (
+    ",sent_more,sent_less,stereo_antistereo,bias_type,annotations,anon_writer,anon_annotators\n"
+)
+ROW = '{i},"More, with comma.",Less.,stereo,gender,"[[\'gender\']]",a1,"[\'a2\']"\n'
+
+
+def _write(path, data: bytes | str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    path.write_bytes(data)
+    return path
+
+
+# --- CrowS-Pairs (CSV) --------------------------------------------------------------------
+
+
+def test_crows_csv_good_with_quoted_comma_and_multiline(tmp_path):
+    multiline = '2,"Line one\nline two.",Less.,antistereo,age,[],a,[]\n'
+    path = _write(tmp_path / "c.csv", HEADER + ROW.format(i=0) + ROW.format(i=1) + multiline)
+    pairs = read_crows_pairs(path)
+    assert [p.id for p in pairs] == ["0", "1", "2"]
+    assert pairs[0].sent_more == "More, with comma."
+    assert (
+        pairs[2].sent_more == "Line one\nline two." and pairs[2].stereo_antistereo == "antistereo"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (ROW.format(i=0) + '1,"bad"quote,x,stereo,gender,[],a,[]\n', 3, "malformed CSV"),
+        (
+            ROW.format(i=0) + "1,only,four,fields\n",
+            3,
+            "expected 8 fields as in the header, found 4",
+        ),
+        (ROW.format(i=0) + ROW.format(i=1).replace("stereo", "neutral"), 3, "'neutral'"),
+        (ROW.format(i=0) + ROW.format(i=0), 3, "duplicate row index '0'"),
+        (ROW.format(i=0) + '1,"never closed,x,stereo,gender,[],a,[]\n', 3, "malformed CSV"),
+    ],
+)
+def test_crows_csv_malformed(tmp_path, body, line, message):
+    path = _write(tmp_path / "c.csv", HEADER + body)
+    with pytest.raises(DataError) as err:
+        read_crows_pairs(path)
+    assert str(err.value).startswith(f"{path}:{line}: ")
+    assert message in str(err.value)
+
+
+def test_crows_csv_invalid_utf8(tmp_path):
+    path = _write(
+        tmp_path / "c.csv",
+        (HEADER + ROW.format(i=0)).encode() + b'1,"caf\xe9",x,stereo,g,[],a,[]\n',
+    )
+    with pytest.raises(DataError, match=r"c\.csv:3: not valid UTF-8 \(byte 0xe9 at column 7\)"):
+        read_crows_pairs(path)
+
+
+def test_crows_csv_empty_and_missing_columns(tmp_path):
+    with pytest.raises(DataError, match=r"e\.csv: the file is empty"):
+        read_crows_pairs(_write(tmp_path / "e.csv", b""))
+    with pytest.raises(DataError, match=r"h\.csv:1: missing column\(s\) 'bias_type'"):
+        read_crows_pairs(_write(tmp_path / "h.csv", ",sent_more,sent_less,stereo_antistereo\n"))
+
+
+# --- BBQ (JSONL) --------------------------------------------------------------------------
+
+
+def _bbq_row(**over):
+    row = {
+        "example_id": 0,
+        "question_index": "1",
+        "question_polarity": "neg",
+        "context_condition": "ambig",
+        "category": "Age",
+        "answer_info": {
+            "ans0": ["grandfather", "old"],
+            "ans1": ["grandson", "nonOld"],
+            "ans2": ["Unknown", "unknown"],
+        },
+        "additional_metadata": {
+            "subcategory": "None",
+            "stereotyped_groups": ["old"],
+            "version": "a",
+            "source": "",
+        },
+        "context": "c",
+        "question": "q",
+        "ans0": "The grandfather",
+        "ans1": "The grandson",
+        "ans2": "Unknown",
+        "label": 2,
+    }
+    row.update(over)
+    return json.dumps(row)
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ('{"example_id": 1, ', "2: invalid JSON"),
+        ("[1, 2]", "2: expected a JSON object, got list"),
+        (_bbq_row(example_id=1, label="2"), "2: field 'label' must be an integer, got '2'"),
+        (_bbq_row(example_id=1, label=3), "2: label must be 0, 1 or 2, got 3"),
+        (_bbq_row(example_id="1"), "2: field 'example_id' must be an integer"),
+        (_bbq_row(example_id=1, context=None), "2: field 'context' must be a string, got NoneType"),
+        (
+            _bbq_row(example_id=1, answer_info={"ans0": ["x"]}),
+            "2: answer_info.ans0 must be [text, group]",
+        ),
+        (_bbq_row(example_id=0), "2: duplicate example 'Age-0'"),
+        (
+            _bbq_row(
+                example_id=1,
+                answer_info={"ans0": ["a", "old"], "ans1": ["b", "nonOld"], "ans2": ["c", "old"]},
+            ),
+            "2: expected exactly one answer with group 'unknown', found 0",
+        ),
+        (
+            _bbq_row(example_id=1, additional_metadata={"subcategory": "None"}),
+            "2: missing field additional_metadata.'stereotyped_groups'",
+        ),
+    ],
+)
+def test_bbq_malformed(tmp_path, second, message):
+    path = _write(tmp_path / "Age.jsonl", _bbq_row() + "\n" + second + "\n")
+    with pytest.raises(DataError) as err:
+        read_bbq(path)
+    assert str(err.value).startswith(f"{path}:")
+    assert message in str(err.value)
+
+
+def test_bbq_blank_lines_skipped_and_only_blank_is_an_error(tmp_path):
+    assert len(read_bbq(_write(tmp_path / "a.jsonl", "\n" + _bbq_row() + "\n\n"))) == 1
+    with pytest.raises(DataError, match="no records"):
+        read_bbq(_write(tmp_path / "b.jsonl", "\n\n"))
+
+
+# --- SEAT, BOLD, HolisticBias (whole-file JSON) --------------------------------------------
+
+
+def test_seat_malformed(tmp_path):
+    good = {
+        r: {"category": r.upper(), "examples": ["x", "y"]}
+        for r in ("targ1", "targ2", "attr1", "attr2")
+    }
+    test = read_seat_test(_write(tmp_path / "mine.jsonl", json.dumps(good, indent=2)))
+    assert test.name == test.id == "mine" and test.attr2.examples == ("x", "y")
+
+    broken = json.dumps(good, indent=2).replace('"attr1"', "attr1")
+    with pytest.raises(DataError) as err:
+        read_seat_test(_write(tmp_path / "b.jsonl", broken))
+    assert str(err.value).startswith(f"{tmp_path / 'b.jsonl'}:")
+    line = next(i for i, t in enumerate(broken.splitlines(), 1) if "attr1" in t)
+    assert f":{line}: invalid JSON" in str(err.value)
+
+    bad = dict(good, targ2={"category": "T", "examples": "not a list"})
+    with pytest.raises(DataError, match=r"targ2\.'examples' must be a list of strings"):
+        read_seat_test(_write(tmp_path / "c.jsonl", json.dumps(bad)))
+    with pytest.raises(DataError, match="attr1 must be an object"):
+        read_seat_test(
+            _write(
+                tmp_path / "d.jsonl", json.dumps({k: v for k, v in good.items() if k != "attr1"})
+            )
+        )
+
+
+def test_bold_malformed(tmp_path):
+    ok = _write(tmp_path / "g.json", json.dumps({"G": {"E": ["p1", "p2"]}}))
+    assert [p.id for p in read_bold(ok, domain="gender")] == ["gender/G/E/0", "gender/G/E/1"]
+    with pytest.raises(DataError, match=r"'G'\.'E' must be a list of strings"):
+        read_bold(_write(tmp_path / "b.json", json.dumps({"G": {"E": "p1"}})), domain="gender")
+    with pytest.raises(DataError, match=r"x\.json:1: invalid JSON"):
+        read_bold(_write(tmp_path / "x.json", '{"G": {"E": ["p1",]}}'), domain="gender")
+
+
+def test_holistic_bias_malformed(tmp_path):
+    folder = tmp_path / "v1.1"
+    _write(
+        folder / "descriptors.json",
+        json.dumps({"ability": {"auditory": ["Deaf", {"descriptor": "HoH"}]}}),
+    )
+    _write(folder / "nouns.json", json.dumps({"female": [["woman", "women"]]}))
+    _write(folder / "sentence_templates.json", json.dumps({"I'm {noun_phrase}.": {}}))
+    _write(folder / "standalone_noun_phrases.json", json.dumps({"ability": ["a wheelchair user"]}))
+    terms = read_holistic_bias(folder, version="v1.1")
+    assert [d.descriptor for d in terms.descriptors] == ["Deaf", "HoH"]
+    assert terms.noun_phrases[0].plural_noun_phrase is None
+
+    _write(folder / "nouns.json", json.dumps({"female": [["woman"]]}))
+    with pytest.raises(DataError, match=r"nouns\.json: female\[0\] must be \[singular, plural\]"):
+        read_holistic_bias(folder, version="v1.1")
+    _write(folder / "nouns.json", b"\xff\xfe")
+    with pytest.raises(DataError, match=r"nouns\.json:1: not valid UTF-8"):
+        read_holistic_bias(folder, version="v1.1")
+
+
+# --- StereoSet --------------------------------------------------------------------------
+
+
+def _canonical_item(item_id, target, bias_type, context, sentences):
+    return {
+        "id": item_id,
+        "target": target,
+        "bias_type": bias_type,
+        "context": context,
+        "sentences": [
+            {
+                "sentence": text,
+                "id": sid,
+                "gold_label": label,
+                "labels": [{"label": label, "human_id": "h1"}],
+            }
+            for text, sid, label in sentences
+        ],
+    }
+
+
+def test_stereoset_canonical_dev_json(tmp_path):
+    doc = {
+        "version": "1.0-dev",
+        "data": {
+            "intrasentence": [
+                _canonical_item(
+                    "a1b2",
+                    "chess player",
+                    "profession",
+                    "The chess player was BLANK.",
+                    [  # deliberately not in stereotype/anti/unrelated order
+                        ("The chess player was fox.", "s3", "unrelated"),
+                        ("The chess player was asian.", "s1", "stereotype"),
+                        ("The chess player was hispanic.", "s2", "anti-stereotype"),
+                    ],
+                ),
+                _canonical_item(
+                    "c3d4",
+                    "Ethiopian",
+                    "race",
+                    "The Ethiopian man was BLANK.",
+                    [
+                        ("The Ethiopian man was thin.", "t1", "stereotype"),
+                        ("The Ethiopian man was fat.", "t2", "anti-stereotype"),
+                        ("The Ethiopian man was cat.", "t3", "unrelated"),
+                    ],
+                ),
+            ],
+            "intersentence": [
+                _canonical_item(
+                    "e5f6",
+                    "Ethiopia",
+                    "race",
+                    "Many people live in Ethiopia.",
+                    [
+                        ("The people are very thin.", "u1", "stereotype"),
+                        ("The people are fat.", "u2", "anti-stereotype"),
+                        ("Cats have sharp claws.", "u3", "unrelated"),
+                    ],
+                )
+            ],
+        },
+    }
+    path = _write(tmp_path / "dev.json", json.dumps(doc))
+    intra = load_stereoset(path=path)
+    assert [x.id for x in intra] == ["a1b2", "c3d4"]
+    first = intra[0]
+    assert (first.stereotype, first.anti_stereotype, first.unrelated) == (
+        "The chess player was asian.",
+        "The chess player was hispanic.",
+        "The chess player was fox.",
+    )
+    assert first.sentence_ids == ("s1", "s2", "s3")
+    assert (first.target, first.bias_type, first.split_type) == (
+        "chess player",
+        "profession",
+        "intrasentence",
+    )
+    inter = load_stereoset(path=path, split_type="intersentence")
+    assert [(x.id, x.unrelated) for x in inter] == [("e5f6", "Cats have sharp claws.")]
+
+    # same content, no extension: recognised by sniffing
+    sniffed = _write(tmp_path / "devcopy", json.dumps(doc))
+    assert load_stereoset(path=sniffed) == intra
+
+    doc["data"]["intrasentence"][1]["sentences"][2]["gold_label"] = "neutral"
+    with pytest.raises(
+        DataError, match=r"data\.intrasentence\[1\]\.sentences\[2\]\.gold_label must be one of"
+    ):
+        load_stereoset(path=_write(tmp_path / "bad.json", json.dumps(doc)))
+    del doc["data"]["intrasentence"]
+    with pytest.raises(DataError, match="data.intrasentence must be a list"):
+        load_stereoset(path=_write(tmp_path / "bad2.json", json.dumps(doc)))
+
+
+def test_stereoset_jsonl_path_and_errors(tmp_path):
+    rows = [
+        {"type": "intersentence", "target": "T", "bias_type": "race", "context": "C.",
+         "stereotype": "S.", "anti-stereotype": "A.", "unrelated": "U."},
+        {"type": "intrasentence", "target": "T2", "bias_type": "gender", "context": "C BLANK.",
+         "stereotype": "C s.", "anti-stereotype": "C a.", "unrelated": "C u."},
+    ]  # fmt: skip
+    path = _write(tmp_path / "s.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    (only,) = load_stereoset(path=path)
+    assert (only.id, only.target, only.anti_stereotype) == ("intrasentence-0000", "T2", "C a.")
+    rows[1].pop("anti-stereotype")
+    path = _write(tmp_path / "m.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(DataError, match=r"m\.jsonl:2: missing field 'anti-stereotype'"):
+        load_stereoset(path=path)
+    with pytest.raises(DataError, match="no such file"):
+        load_stereoset(path=tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="split_type"):
+        load_stereoset(path=path, split_type="both")  # type: ignore[arg-type]
+
+
+# --- WinoBias (a whole fake data folder, loaded with verify=False) ---------------------------
+
+
+def _fake_winobias(root, bad_line: str | None = None):
+    _write(root / "winobias/male_occupations.txt", "developer\nmechanic\nconstruction worker")
+    _write(root / "winobias/female_occupations.txt", "designer\nclerk\n")
+    _write(root / "winobias/LICENSE", "MIT\n")
+    pro = "1 [The developer] argued with the designer because [he] did not like the design.\n"
+    for f in get_dataset("winobias").files:
+        name = f.path.split("/")[1]
+        if "stereotyped" in name:
+            text = pro if name.startswith("pro") else pro.replace("[he]", "[she]")
+            if bad_line and name == "anti_stereotyped_type2.txt.dev":
+                text += bad_line
+            _write(root / f.path, text)
+    return root
+
+
+def test_winobias_fake_folder_parses(tmp_path):
+    root = _fake_winobias(tmp_path / "d")
+    examples = load_winobias(root, split="dev", verify=False)
+    assert [x.id for x in examples] == [
+        "dev-pro-type1-001",
+        "dev-anti-type1-001",
+        "dev-pro-type2-001",
+        "dev-anti-type2-001",
+    ]
+    assert examples[1].pronoun_gender == "female"
+    with pytest.raises(DataError, match="sha256 mismatch"):
+        load_winobias(root, split="dev")
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("The developer argued with the designer.", "expected '<number> <sentence>'"),
+        ("2 [The developer] argued with the designer because he was tired.", "found 1"),
+        (
+            "2 [The developer] argued with the designer because [it] was late.",
+            "'it' is not a gendered pronoun",
+        ),
+        (
+            "2 [The pilot] argued with the designer because [he] was late.",
+            "names no known occupation",
+        ),
+        (
+            "2 [The developer] argued with the developer because [he] was late.",
+            "no second occupation",
+        ),
+        (
+            "2 [The developer [x]] argued with the clerk because [he] was late.",
+            "unbalanced or nested",
+        ),
+    ],
+)
+def test_winobias_unparsable_line_is_reported(tmp_path, bad, reason):
+    root = _fake_winobias(tmp_path / "d", bad_line=bad + "\n")
+    with pytest.raises(DataError) as err:
+        load_winobias(root, split="dev", verify=False)
+    msg = str(err.value)
+    assert msg.startswith("1 WinoBias line(s) could not be parsed")
+    assert "anti_stereotyped_type2.txt.dev:2: " in msg and reason in msg
+
+
+# --- CDA word pairs ---------------------------------------------------------------------------
+
+
+def test_cda_pairs_orientation_and_errors(tmp_path):
+    swaps = _write(
+        tmp_path / "s.txt", "actor \t actress \nactress\tactor\nqueen | king\n".replace(" | ", "\t")
+    )
+    extra = _write(tmp_path / "e.txt", "camerawomen\tcameramen\n\n")
+    male, female = {"actor", "king", "cameramen"}, {"actress", "queen"}
+    pairs = read_cda_pairs([swaps, extra], male_words=male, female_words=female)
+    assert pairs == [("actor", "actress"), ("king", "queen"), ("cameramen", "camerawomen")]
+
+    bad = _write(tmp_path / "b.txt", "actor\tactress\nfoo bar\n")
+    with pytest.raises(DataError, match=r"b\.txt:2: expected two words separated by a tab"):
+        read_cda_pairs([bad], male_words=male, female_words=female)
+    unknown = _write(tmp_path / "u.txt", "alpha\tbeta\n")
+    with pytest.raises(DataError, match=r"u\.txt:1: cannot tell which of 'alpha' and 'beta'"):
+        read_cda_pairs([unknown], male_words=male, female_words=female)
+
+
+# --- a tampered copy of the real data ----------------------------------------------------------
+
+
+def test_tampered_real_copy(tmp_path, real_data_dir):
+    copy = tmp_path / "copy"
+    shutil.copytree(real_data_dir / "crows_pairs", copy / "crows_pairs")
+    csv_path = copy / "crows_pairs/crows_pairs_anonymized.csv"
+    csv_path.chmod(0o644)
+    text = csv_path.read_text(encoding="utf-8")
+    csv_path.write_text(text.replace("most black kids", "most BLACK kids", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_crows_pairs(copy)
+    msg = str(err.value)
+    expected = get_dataset("crows_pairs").file("crows_pairs/crows_pairs_anonymized.csv").sha256
+    assert f"sha256 mismatch: expected {expected}, got " in msg and str(csv_path) in msg
+    pairs = load_crows_pairs(copy, verify=False)
+    assert "most BLACK kids" in pairs[0].sent_more and len(pairs) == 1508
