@@ -1,23 +1,24 @@
 """The scoring engine: per-token log-probabilities for many token sequences, fast.
 
 Work is described as :class:`Request` objects on token ids. Requests that share the same
-``prefix`` (and ``score_from``) form a group whose prefix is run through the model once;
-each member's own ``suffix`` then continues from the prefix's key/value cache. CrowS-Pairs
+``prefix`` (and ``score_from``) form a group whose prefix is computed once: CrowS-Pairs
 sentence pairs share their opening words, BBQ's three answers share context + question,
 and every sentence scored under the bias-bench protocol shares the lone prefix token.
 
-Within a pass, sequences are sorted by length and batched so that little padding is
-computed; padding is on the right with an attention mask (right padding keeps positions
-exact without position ids). The vocabulary projection and log-softmax run only on the
-positions whose next token is scored. Results come back in input order.
+The fast path packs whole groups into rows as small trees: the prefix, then each
+member's suffix, with a custom attention mask (a suffix sees the prefix and itself, not
+its siblings; groups in one row never see each other) and explicit position ids (each
+suffix continues from the end of its prefix). Rows are filled first-fit by length, so
+almost no padding is computed; the vocabulary projection and log-softmax run only on
+positions whose next token is scored. Models whose attention cannot take a custom mask
+use the plain path: one right-padded row per request, length-sorted batches.
 
-The answers equal one-request-at-a-time scoring up to float rounding (tested to 1e-4 in
-float32).
+Results come back in input order and equal one-request-at-a-time scoring up to float
+rounding (tested to 1e-4 in float32).
 """
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -70,30 +71,37 @@ class _Forward:
         self.device = next(model.parameters()).device
         # work done, for benchmarks: tokens through the body (real and padding), logit rows
         self.stats = {"forward_tokens": 0, "padding_tokens": 0, "logit_rows": 0, "passes": 0}
-        # transformers >= 5.2x renamed ``past_key_values`` to ``cache``
+        self.dtype = next(model.parameters()).dtype
+        impl = getattr(model.config, "_attn_implementation", "sdpa") or "sdpa"
+        self.bool_masks = impl != "eager"
         params = inspect.signature(self.body.forward).parameters
-        self.cache_kw = "cache" if "cache" in params else "past_key_values"
+        # packing needs explicit positions and the model's own 4D-mask support
+        self.can_pack = "position_ids" in params and impl in ("sdpa", "eager")
 
     def hidden(
         self,
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
-        past_key_values=None,
-        use_cache: bool = False,
-    ):
-        kwargs = {self.cache_kw: past_key_values} if past_key_values is not None else {}
-        real = int(attention_mask[:, -input_ids.shape[1] :].sum())
+        position_ids: torch.Tensor | None = None,
+        n_real: int | None = None,
+    ) -> torch.Tensor:
+        """Last hidden states (B, T, H). ``attention_mask``: (B, T) padding or (B, T, T) tree."""
+        real = int(attention_mask.sum()) if attention_mask.dim() == 2 else int(n_real or 0)
         self.stats["forward_tokens"] += real
         self.stats["padding_tokens"] += input_ids.numel() - real
         self.stats["passes"] += 1
+        mask = attention_mask.to(self.device)
+        if mask.dim() == 3:  # (B, 1, T, T): True = may attend, or additive for eager kernels
+            mask = mask[:, None]
+            if not self.bool_masks:
+                mask = torch.zeros(mask.shape, dtype=self.dtype, device=self.device).masked_fill(
+                    ~mask, torch.finfo(self.dtype).min
+                )
+        kwargs = {} if position_ids is None else {"position_ids": position_ids.to(self.device)}
         out = self.body(
-            input_ids=input_ids.to(self.device),
-            attention_mask=attention_mask.to(self.device),
-            use_cache=use_cache,
-            **kwargs,
+            input_ids=input_ids.to(self.device), attention_mask=mask, use_cache=False, **kwargs
         )
-        cache = getattr(out, "cache", None) or getattr(out, "past_key_values", None)
-        return out.last_hidden_state, (cache if use_cache else None)
+        return out.last_hidden_state
 
     def logprobs(self, rows: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
         """Log-probability of ``targets[i]`` after hidden state ``rows[i]``.  rows: (R, H)"""
@@ -149,14 +157,18 @@ def score_requests(
     max_batch_tokens: int = 4096,
     pad_id: int = 0,
     share_prefixes: bool = True,
+    row_tokens: int = 256,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, int] | None = None,
 ) -> list[np.ndarray]:
     """Per-token log-probabilities (float64 arrays, natural log) for each request.
 
-    ``progress`` is called with the number of scored tokens finished after each batch.
-    ``stats``, when given, receives counts of the work done (tokens through the model,
-    padding tokens, rows projected onto the vocabulary, forward passes).
+    ``share_prefixes`` packs groups into tree-masked rows of about ``row_tokens`` tokens
+    (the fast path); off, every request is its own right-padded row. A forward pass
+    holds at most ``max_batch_tokens`` tokens (and ``batch_size`` rows on the plain
+    path). ``progress`` is called with the number of scored tokens finished after each
+    pass; ``stats``, when given, receives counts of the work done (tokens through the
+    model, padding tokens, rows projected onto the vocabulary, forward passes).
     """
     for i, r in enumerate(requests):
         if r.score_from < 1:
@@ -166,19 +178,15 @@ def score_requests(
     fwd = _Forward(model)
     cfg = _Batching(batch_size=max(1, batch_size), max_batch_tokens=max(1, max_batch_tokens))
     results: list[np.ndarray | None] = [None] * len(requests)
-
-    groups: dict[tuple[tuple[int, ...], int], list[int]] = defaultdict(list)
-    for i, r in enumerate(requests):
-        groups[(r.prefix, r.score_from)].append(i)
-    if share_prefixes:
-        shared = [m for m in groups.values() if len(m) > 1]
-        plain = [m[0] for m in groups.values() if len(m) == 1]
-    else:
-        shared, plain = [], list(range(len(requests)))
-
     with torch.inference_mode():
-        _score_plain(fwd, requests, plain, results, cfg, pad_id, progress)
-        _score_shared(fwd, requests, shared, results, cfg, pad_id, progress)
+        if share_prefixes and fwd.can_pack:
+            groups: dict[tuple[tuple[int, ...], int], list[int]] = defaultdict(list)
+            for i, r in enumerate(requests):
+                groups[(r.prefix, r.score_from)].append(i)
+            _score_packed(fwd, requests, list(groups.values()), results, cfg, row_tokens, pad_id,
+                          progress)
+        else:
+            _score_plain(fwd, requests, range(len(requests)), results, cfg, pad_id, progress)
     if stats is not None:
         for k, v in fwd.stats.items():
             stats[k] = stats.get(k, 0) + v
@@ -186,7 +194,7 @@ def score_requests(
 
 
 def _score_plain(fwd, requests, idx, results, cfg, pad_id, progress) -> None:
-    """One pass per sequence: input = tokens[:-1], targets = tokens[score_from:]."""
+    """One row per request: input = tokens[:-1], targets = tokens[score_from:]."""
     seqs = {i: requests[i].prefix + requests[i].suffix for i in idx}
     todo = []
     for i in idx:
@@ -198,7 +206,7 @@ def _score_plain(fwd, requests, idx, results, cfg, pad_id, progress) -> None:
     order = sorted(todo, key=lambda i: lengths[i])
     for batch in _batches(_dense(lengths), order, cfg):
         ids, mask = _pad([seqs[i][:-1] for i in batch], pad_id)
-        hidden, _ = fwd.hidden(ids, mask)  # (B, T, H)
+        hidden = fwd.hidden(ids, mask)  # (B, T, H)
         rows, targets, spans = [], [], []
         for r, i in enumerate(batch):
             s, start = seqs[i], requests[i].score_from
@@ -211,95 +219,99 @@ def _score_plain(fwd, requests, idx, results, cfg, pad_id, progress) -> None:
             progress(len(targets))
 
 
-def _score_shared(fwd, requests, groups, results, cfg, pad_id, progress) -> None:
-    """Prefix once per group (batched by equal prefix length), then members' suffixes."""
-    # equal prefix lengths batch without padding, so the cache needs no mask
-    by_len: dict[int, list[list[int]]] = defaultdict(list)
+@dataclass
+class _Unit:
+    """A group laid out as a tree: prefix tokens, then each member's suffix[:-1]."""
+
+    members: list[int]
+    prefix: tuple[int, ...]
+    start: int  # score_from
+    length: int  # tokens it occupies in a row
+
+
+def _score_packed(fwd, requests, groups, results, cfg, row_tokens, pad_id, progress) -> None:
+    units = []
     for members in groups:
-        by_len[len(requests[members[0]].prefix)].append(members)
-    for plen in sorted(by_len):
-        glist = sorted(by_len[plen], key=lambda m: max(len(requests[i].suffix) for i in m))
-        batch: list[list[int]] = []
-        tokens = 0
-        for members in glist:
-            cost = plen + sum(max(len(requests[i].suffix) - 1, 0) for i in members)
-            if batch and (len(batch) + 1 > cfg.batch_size or tokens + cost > cfg.max_batch_tokens):
-                _run_group_batch(fwd, requests, batch, results, cfg, pad_id, progress)
-                batch, tokens = [], 0
-            batch.append(members)
-            tokens += cost
-        if batch:
-            _run_group_batch(fwd, requests, batch, results, cfg, pad_id, progress)
-
-
-def _run_group_batch(fwd, requests, batch, results, cfg, pad_id, progress) -> None:
-    prefixes = [requests[m[0]].prefix for m in batch]
-    plen = len(prefixes[0])
-    start = requests[batch[0][0]].score_from
-    ids = torch.tensor(prefixes, dtype=torch.long)  # (G, P)
-    need_cache = any(len(requests[i].suffix) > 1 for m in batch for i in m)
-    hidden, cache = fwd.hidden(ids, torch.ones_like(ids), use_cache=need_cache)  # (G, P, H)
-
-    # Prefix tokens start..P-1 (shared by the group), predicted from positions start-1..P-2.
-    n_pre = max(plen - start, 0)
-    pre_lp = np.empty((len(batch), n_pre))
-    if n_pre:
-        rows = hidden[:, start - 1 : plen - 1].reshape(-1, hidden.shape[-1])
-        targets = ids[:, start:plen].reshape(-1)
-        pre_lp = fwd.logprobs(rows, targets).reshape(len(batch), n_pre)
-    # Each member's first suffix token, predicted from the last prefix position.
-    first_rows, first_t, first_of = [], [], []
-    for g, members in enumerate(batch):
+        r0 = requests[members[0]]
+        n = len(r0.prefix) + sum(max(len(requests[i].suffix) - 1, 0) for i in members)
+        units.append(_Unit(members, r0.prefix, r0.score_from, n))
         for i in members:
-            if requests[i].suffix:
-                first_rows.append(g)
-                first_t.append(requests[i].suffix[0])
-                first_of.append(i)
-    first_lp = {}
-    if first_rows:
-        rows = hidden[torch.tensor(first_rows), plen - 1]
-        lp = fwd.logprobs(rows, torch.tensor(first_t))
-        first_lp = dict(zip(first_of, lp, strict=True))
+            results[i] = np.empty(max(requests[i].length - r0.score_from, 0))
+    # first-fit decreasing into rows of at most `cap` tokens (a longer unit gets its own)
+    cap = max(row_tokens, 1)
+    rows: list[list[_Unit]] = []
+    room: list[int] = []
+    for u in sorted(units, key=lambda u: -u.length):
+        for r, free in enumerate(room):
+            if u.length <= free:
+                rows[r].append(u)
+                room[r] -= u.length
+                break
+        else:
+            rows.append([u])
+            room.append(max(cap, u.length) - u.length)
+    lengths = [sum(u.length for u in row) for row in rows]
+    order = sorted(range(len(rows)), key=lambda r: lengths[r])
+    big = _Batching(batch_size=1 << 30, max_batch_tokens=cfg.max_batch_tokens)
+    for batch in _batches(lengths, order, big):
+        _run_packed(fwd, requests, [rows[r] for r in batch], results, pad_id, progress)
 
-    # Remaining suffix tokens: continue from the cached prefix.
-    rest_lp: dict[int, np.ndarray] = {}
-    long = [(g, i) for g, m in enumerate(batch) for i in m if len(requests[i].suffix) > 1]
-    if long:
-        lengths = {k: len(requests[i].suffix) - 1 for k, (_, i) in enumerate(long)}
-        order = sorted(lengths, key=lambda k: lengths[k])
-        chunks = _batches(_dense(lengths), order, cfg)
-        for chunk in chunks:
-            members = [long[k] for k in chunk]
-            sub_cache = copy.deepcopy(cache) if len(chunks) > 1 else cache
-            sub_cache.batch_select_indices(torch.tensor([g for g, _ in members]))
-            s_ids, s_mask = _pad([requests[i].suffix[:-1] for _, i in members], pad_id)
-            mask = torch.cat([torch.ones((len(members), plen), dtype=torch.long), s_mask], dim=1)
-            h, _ = fwd.hidden(s_ids, mask, past_key_values=sub_cache, use_cache=True)
-            rows, targets, spans = [], [], []
-            for r, (_, i) in enumerate(members):
-                n = len(requests[i].suffix) - 1
-                rows.append(h[r, :n])
-                targets.extend(requests[i].suffix[1:])
-                spans.append((i, n))
-            lp = fwd.logprobs(torch.cat(rows), torch.tensor(targets))
-            off = 0
-            for i, n in spans:
-                rest_lp[i] = lp[off : off + n]
-                off += n
 
+def _run_packed(fwd, requests, rows, results, pad_id, progress) -> None:
+    width = max(sum(u.length for u in row) for row in rows)
+    B = len(rows)
+    ids = torch.full((B, width), pad_id, dtype=torch.long)
+    pos = torch.zeros((B, width), dtype=torch.long)
+    mask = torch.zeros((B, width, width), dtype=torch.bool)
+    tril = torch.ones((width, width), dtype=torch.bool).tril()
+    # scored positions: (row, column, target token) and where each log-prob goes
+    at_r: list[int] = []
+    at_c: list[int] = []
+    tgt: list[int] = []
+    dest: list[list[tuple[int, int]]] = []  # per scored position: (request, slot) pairs
+    n_real = 0
+    for b, row in enumerate(rows):
+        o = 0
+        for u in row:
+            P, L, start = u.prefix, len(u.prefix), u.start
+            ids[b, o : o + L] = torch.tensor(P)
+            pos[b, o : o + L] = torch.arange(L)
+            mask[b, o : o + L, o : o + L] = tril[:L, :L]
+            for t in range(start - 1, L - 1):  # prefix tokens, shared by all members
+                at_r.append(b), at_c.append(o + t), tgt.append(P[t + 1])
+                dest.append([(i, t + 1 - start) for i in u.members])
+            q = o + L
+            for i in u.members:
+                S = requests[i].suffix
+                if not S:
+                    continue
+                if L >= start:  # first suffix token, from the last prefix position
+                    at_r.append(b), at_c.append(o + L - 1), tgt.append(S[0])
+                    dest.append([(i, L - start)])
+                n = len(S) - 1
+                if n:
+                    ids[b, q : q + n] = torch.tensor(S[:-1])
+                    pos[b, q : q + n] = torch.arange(L, L + n)
+                    mask[b, q : q + n, o : o + L] = True
+                    mask[b, q : q + n, q : q + n] = tril[:n, :n]
+                    for m in range(n):
+                        slot = L + m + 1 - start
+                        if slot >= 0:
+                            at_r.append(b), at_c.append(q + m), tgt.append(S[m + 1])
+                            dest.append([(i, slot)])
+                    q += n
+            o = q
+        n_real += o
+        mask[b, o:, o:] = torch.eye(width - o, dtype=torch.bool)  # padding sees itself only
+    hidden = fwd.hidden(ids, mask, pos, n_real=n_real)  # (B, T, H)
+    if not tgt:
+        return
+    lp = fwd.logprobs(hidden[torch.tensor(at_r), torch.tensor(at_c)], torch.tensor(tgt))
     done = 0
-    for g, members in enumerate(batch):
-        for i in members:
-            parts = [pre_lp[g]]
-            if i in first_lp:
-                parts.append(np.array([first_lp[i]]))
-            if i in rest_lp:
-                parts.append(rest_lp[i])
-            # tokens before score_from inside the suffix are not scored
-            out = np.concatenate(parts)
-            skip = max(start - plen, 0)
-            results[i] = out[skip:]
-            done += len(results[i])
+    for value, places in zip(lp, dest, strict=True):
+        for i, slot in places:
+            results[i][slot] = value
+            done += 1
     if progress:
         progress(done)
 
