@@ -161,3 +161,34 @@ def test_generate_sampling_is_seeded(tiny_lm):
     b = tiny_lm.generate(["The nurse"], max_new_tokens=8, do_sample=True, seed=3,
                          num_return_sequences=2)
     assert a == b and len(a[0]) == 2
+
+
+def test_packing_computes_fewer_tokens_than_plain_rows(lm):
+    pairs = [(TEXTS[0], TEXTS[0].replace("he would", "she would")),
+             (TEXTS[2], TEXTS[2].replace("she would", "he would"))]
+    texts = [t for p in pairs for t in p]
+    groups = [0, 0, 1, 1]
+    packed, plain = {}, {}
+    reqs = []
+    for g in (0, 1):
+        a, b = (lm.tokenize(t) for t in pairs[g])
+        n = next(k for k in range(min(len(a), len(b))) if a[k] != b[k])
+        reqs += [Request((0, *a[:n]), tuple(a[n:])), Request((0, *b[:n]), tuple(b[n:]))]
+    out = score_requests(lm.model, reqs, stats=packed)
+    ref = score_requests(lm.model, reqs, share_prefixes=False, stats=plain)
+    for x, y in zip(out, ref, strict=True):
+        np.testing.assert_allclose(x, y, atol=1e-4)
+    assert packed["passes"] == 1
+    # plain rows run each pair's shared prefix twice; packed rows once
+    assert packed["forward_tokens"] == plain["forward_tokens"] - sum(len(r.prefix) for r in reqs[::2])
+    assert lm.sentence_scores(texts, groups=groups).shape == (4,)
+
+
+def test_eager_attention_uses_additive_masks(tiny_llama_dir):
+    from fairlm.models import load_model
+
+    lm = load_model(tiny_llama_dir)
+    lm.model.set_attn_implementation("eager")
+    got = lm.token_logprobs(TEXTS, groups=[0, 1, 0, 2, 1, 2])
+    for text, lp in zip(TEXTS, got, strict=True):
+        np.testing.assert_allclose(lp, direct_logprobs(lm, [0, *lm.tokenize(text)]), atol=1e-4)

@@ -1,0 +1,34 @@
+"""Bias benchmarks for language models, registered by name.
+
+``fairlm audit`` runs them; in Python::
+
+    from fairlm.benchmarks import get_benchmark, run_audit
+    bench = get_benchmark("crows_pairs")(limit=100)
+
+Importing this package does not import torch.
+"""
+
+from __future__ import annotations
+
+from fairlm._registry import Registry
+
+__all__ = ["BENCHMARKS", "get_benchmark", "run_audit"]
+
+BENCHMARKS: Registry = Registry("benchmark")
+BENCHMARKS.add("crows_pairs", "fairlm.benchmarks.crows_pairs:CrowsPairs")
+BENCHMARKS.add("stereoset", "fairlm.benchmarks.stereoset:StereoSet")
+BENCHMARKS.add("winobias", "fairlm.benchmarks.winobias:WinoBias")
+BENCHMARKS.add("bbq", "fairlm.benchmarks.bbq:BBQ")
+BENCHMARKS.add("seat", "fairlm.benchmarks.seat:SEAT")
+
+
+def get_benchmark(name: str):
+    """The benchmark class registered as ``name`` (raises with a did-you-mean hint)."""
+    return BENCHMARKS.get(name)
+
+
+def run_audit(*args, **kwargs):
+    """See :func:`fairlm.benchmarks._audit.run_audit`."""
+    from fairlm.benchmarks._audit import run_audit as _run
+
+    return _run(*args, **kwargs)

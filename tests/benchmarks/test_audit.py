@@ -1,0 +1,64 @@
+"""`fairlm audit` end to end: files written, schema, limit, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fairlm.benchmarks import BENCHMARKS
+from fairlm.cli import main
+
+
+def test_audit_writes_results_and_samples(tiny_gpt2_dir, data_dir, tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["audit", "--model", str(tiny_gpt2_dir), "--benchmarks", "crows_pairs",
+                 "--limit", "7", "--bootstrap", "50", "--output-dir", str(out), "--quiet"])
+    assert code == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["schema_version"] == 1
+    assert results["model"]["prefix_token"] == "<|endoftext|>" and results["model"]["hash"]
+    crows = results["benchmarks"]["crows_pairs"]
+    assert crows["n_examples"] == 7 and crows["config"]["limit"] == 7
+    assert crows["version"] and crows["citation"].startswith("Nangia")
+    rows = [json.loads(x) for x in (out / "samples_crows_pairs.jsonl").read_text().splitlines()]
+    assert len(rows) == 7
+    head = next(f for f in crows["summary"]["figures"]
+                if f["metric"] == "stereotype_score" and f["group"] == "overall")
+    assert head["value"] == pytest.approx(100 * sum(r["stereotyped"] for r in rows) / 7)
+    assert "stereotype_score" in capsys.readouterr().out
+
+
+def test_limit_is_a_seeded_sample(data_dir):
+    cls = BENCHMARKS.get("crows_pairs")
+    a = [e.id for e in cls(limit=20, seed=1).examples()]
+    assert a == [e.id for e in cls(limit=20, seed=1).examples()]
+    assert a != [e.id for e in cls(limit=20, seed=2).examples()]
+    assert len(set(a)) == 20
+
+
+def test_unknown_benchmark_suggests_names(tiny_gpt2_dir, capsys):
+    assert main(["audit", "--model", str(tiny_gpt2_dir), "--benchmarks", "crows"]) == 2
+    err = capsys.readouterr().err
+    assert "Unknown benchmark 'crows'" in err and "crows_pairs" in err
+
+
+def test_benchmark_list(capsys):
+    assert main(["audit", "--benchmarks", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in BENCHMARKS.names():
+        assert name in out
+
+
+@pytest.mark.integration
+def test_every_benchmark_runs_on_the_default_model(data_dir, tmp_path, capsys):
+    out = tmp_path / "smol"
+    assert main(["audit", "--limit", "6", "--bootstrap", "100", "--output-dir", str(out),
+                 "--quiet"]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert set(results["benchmarks"]) == set(BENCHMARKS.names())
+    assert results["model"]["name"] == "smollm2-135m"
+    for name, b in results["benchmarks"].items():
+        assert b["n_examples"] == 6, name
+        head = b["summary"]["headline"]
+        assert any(f["metric"] == head for f in b["summary"]["figures"]), name
