@@ -25,8 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap", type=int, default=1000,
                         help="bootstrap resamples for confidence intervals (default 1000)")
     parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--protocol", default="bias-bench",
-                        help="CrowS-Pairs sentence scoring: bias-bench (default) or lm-eval")
+    parser.add_argument("--protocol", default=None,
+                        help="sentence scoring protocol for crows_pairs, stereoset and winobias: "
+                        "bias-bench or lm-eval (default: each benchmark's own, bias-bench)")
     parser.add_argument("--data-dir", default=None,
                         help="benchmark data folder (default: $FAIRLM_DATA_DIR, then the cache)")
     parser.add_argument("--output-dir", "--output-path", dest="output_dir", default=None,
@@ -61,10 +62,11 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise FairlmError("--limit must be at least 1")
     names = _names(args.benchmarks)
-    benches = build_benchmarks(
-        names, data_dir=args.data_dir, limit=args.limit, seed=args.seed,
-        n_bootstrap=args.bootstrap, confidence=args.confidence, protocol=args.protocol,
-    )
+    options = dict(data_dir=args.data_dir, limit=args.limit, seed=args.seed,
+                   n_bootstrap=args.bootstrap, confidence=args.confidence)
+    if args.protocol is not None:
+        options["protocol"] = args.protocol
+    benches = build_benchmarks(names, **options)
     for b in benches:  # fail on missing data before loading the model
         b.examples()
     out = Path(args.output_dir or Path("runs") / Path(str(args.model)).name)
