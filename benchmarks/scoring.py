@@ -70,11 +70,15 @@ def main() -> None:
     pairs = load_crows_pairs()
     texts = [s for p in pairs for s in (p.sent_more, p.sent_less)]
     groups = [k for k in range(len(pairs)) for _ in range(2)]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads"
+    )
     peak32 = gemm_flops(torch.float32)
     peak16 = gemm_flops(torch.bfloat16)
-    print(f"matrix multiply: float32 {peak32 / 1e9:.0f} GFLOP/s, bfloat16 {peak16 / 1e9:.0f} GFLOP/s")
+    print(
+        f"matrix multiply: float32 {peak32 / 1e9:.0f} GFLOP/s, bfloat16 {peak16 / 1e9:.0f} GFLOP/s"
+    )
 
     reference = None
     for dtype in args.dtypes.split(","):
@@ -90,22 +94,30 @@ def main() -> None:
         peak = peak32 if dtype == "float32" else peak16
         diff = np.abs(s_eng[: len(sub)] - s_naive).max()
         print(f"\n[{dtype}] {len(texts)} sentences, {n_tok} tokens (with the prefix token)")
-        print(f"  naive loop : {naive_rate:7.1f} sentences/s {tok_naive / t_naive:8.0f} tokens/s "
-              f"(first {len(sub)} sentences, {t_naive:.1f} s)")
-        print(f"  engine     : {eng_rate:7.1f} sentences/s {n_tok / t_eng:8.0f} tokens/s "
-              f"({t_eng:.1f} s; {stats['forward_tokens']} tokens computed, "
-              f"{stats['padding_tokens']} padding, {stats['passes']} passes)")
+        print(
+            f"  naive loop : {naive_rate:7.1f} sentences/s {tok_naive / t_naive:8.0f} tokens/s "
+            f"(first {len(sub)} sentences, {t_naive:.1f} s)"
+        )
+        print(
+            f"  engine     : {eng_rate:7.1f} sentences/s {n_tok / t_eng:8.0f} tokens/s "
+            f"({t_eng:.1f} s; {stats['forward_tokens']} tokens computed, "
+            f"{stats['padding_tokens']} padding, {stats['passes']} passes)"
+        )
         print(f"  speed-up   : {eng_rate / naive_rate:.2f}x the naive loop")
-        print(f"  model FLOP/s: {flops / 1e9:.0f} G = {flops / peak:.0%} of the {dtype} "
-              f"matrix-multiply peak (2 x {n_params / 1e6:.1f}M params x tokens computed)")
+        print(
+            f"  model FLOP/s: {flops / 1e9:.0f} G = {flops / peak:.0%} of the {dtype} "
+            f"matrix-multiply peak (2 x {n_params / 1e6:.1f}M params x tokens computed)"
+        )
         print(f"  max |engine - naive| on the timed subset: {diff:.2e} nats")
         if reference is None:
             reference = s_eng
         else:
             more = s_eng[0::2] > s_eng[1::2]
             ref_more = reference[0::2] > reference[1::2]
-            print(f"  pair verdicts agreeing with {args.dtypes.split(',')[0]}: "
-                  f"{(more == ref_more).mean():.2%}")
+            print(
+                f"  pair verdicts agreeing with {args.dtypes.split(',')[0]}: "
+                f"{(more == ref_more).mean():.2%}"
+            )
 
 
 if __name__ == "__main__":

@@ -53,15 +53,27 @@ def _build(kind: str, path: Path) -> Path:
     torch.manual_seed(0)
     if kind == "gpt2":
         cfg = GPT2Config(
-            vocab_size=len(tok), n_positions=128, n_embd=32, n_layer=2, n_head=4,
-            bos_token_id=0, eos_token_id=0,
+            vocab_size=len(tok),
+            n_positions=128,
+            n_embd=32,
+            n_layer=2,
+            n_head=4,
+            bos_token_id=0,
+            eos_token_id=0,
         )
         model = GPT2LMHeadModel(cfg)
     else:
         cfg = LlamaConfig(
-            vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-            num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
-            bos_token_id=0, eos_token_id=0, tie_word_embeddings=True,
+            vocab_size=len(tok),
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            max_position_embeddings=128,
+            bos_token_id=0,
+            eos_token_id=0,
+            tie_word_embeddings=True,
         )
         model = LlamaForCausalLM(cfg)
     # random weights are near-uniform; scale them up so scores differ between texts

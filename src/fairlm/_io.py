@@ -38,6 +38,4 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:
 
 def write_jsonl(path: str | os.PathLike[str], rows: Iterable[dict[str, Any]]) -> Path:
     """Write rows as JSON Lines, atomically."""
-    return atomic_write_text(
-        path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    )
+    return atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

@@ -12,8 +12,22 @@ from fairlm.cli import main
 
 def test_audit_writes_results_and_samples(tiny_gpt2_dir, data_dir, tmp_path, capsys):
     out = tmp_path / "run"
-    code = main(["audit", "--model", str(tiny_gpt2_dir), "--benchmarks", "crows_pairs",
-                 "--limit", "7", "--bootstrap", "50", "--output-dir", str(out), "--quiet"])
+    code = main(
+        [
+            "audit",
+            "--model",
+            str(tiny_gpt2_dir),
+            "--benchmarks",
+            "crows_pairs",
+            "--limit",
+            "7",
+            "--bootstrap",
+            "50",
+            "--output-dir",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     results = json.loads((out / "results.json").read_text())
     assert results["schema_version"] == 1
@@ -23,8 +37,11 @@ def test_audit_writes_results_and_samples(tiny_gpt2_dir, data_dir, tmp_path, cap
     assert crows["version"] and crows["citation"].startswith("Nangia")
     rows = [json.loads(x) for x in (out / "samples_crows_pairs.jsonl").read_text().splitlines()]
     assert len(rows) == 7
-    head = next(f for f in crows["summary"]["figures"]
-                if f["metric"] == "stereotype_score" and f["group"] == "overall")
+    head = next(
+        f
+        for f in crows["summary"]["figures"]
+        if f["metric"] == "stereotype_score" and f["group"] == "overall"
+    )
     assert head["value"] == pytest.approx(100 * sum(r["stereotyped"] for r in rows) / 7)
     assert "stereotype_score" in capsys.readouterr().out
 
@@ -53,8 +70,10 @@ def test_benchmark_list(capsys):
 @pytest.mark.integration
 def test_every_benchmark_runs_on_the_default_model(data_dir, tmp_path, capsys):
     out = tmp_path / "smol"
-    assert main(["audit", "--limit", "6", "--bootstrap", "100", "--output-dir", str(out),
-                 "--quiet"]) == 0
+    assert (
+        main(["audit", "--limit", "6", "--bootstrap", "100", "--output-dir", str(out), "--quiet"])
+        == 0
+    )
     results = json.loads((out / "results.json").read_text())
     assert set(results["benchmarks"]) == set(BENCHMARKS.names())
     assert results["model"]["name"] == "smollm2-135m"

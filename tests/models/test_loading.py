@@ -114,8 +114,10 @@ def test_score_command_errors_are_one_line(tiny_gpt2_dir, tmp_path, capsys):
 
 
 def test_generate_command(tiny_gpt2_dir, capsys):
-    assert main(["generate", "The doctor", "--model", str(tiny_gpt2_dir),
-                 "--max-new-tokens", "4"]) == 0
+    assert (
+        main(["generate", "The doctor", "--model", str(tiny_gpt2_dir), "--max-new-tokens", "4"])
+        == 0
+    )
     assert capsys.readouterr().out.startswith("The doctor")
 
 

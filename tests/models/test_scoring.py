@@ -96,15 +96,21 @@ def test_sentence_score_protocols(lm):
     bias_bench = lm.sentence_scores(TEXTS, protocol="bias-bench")
     for k, text in enumerate(TEXTS):
         t = lm.tokenize(text)
-        assert lm_eval[k] == pytest.approx(direct_logprobs(lm, [lm.prefix_token_id, *t]).sum(), abs=1e-4)
+        assert lm_eval[k] == pytest.approx(
+            direct_logprobs(lm, [lm.prefix_token_id, *t]).sum(), abs=1e-4
+        )
         first = direct_logprobs(lm, [lm.prefix_token_id, t[0]])
         rest = direct_logprobs(lm, t) if len(t) > 1 else np.empty(0)
         assert bias_bench[k] == pytest.approx(np.concatenate([first, rest]).mean(), abs=1e-4)
 
 
 def test_loglikelihood_of_continuation(lm):
-    pairs = [("The doctor said", " that he would"), ("The doctor said ", "that she would"),
-             ("", "Hi there"), ("The doctor said", " x")]
+    pairs = [
+        ("The doctor said", " that he would"),
+        ("The doctor said ", "that she would"),
+        ("", "Hi there"),
+        ("The doctor said", " x"),
+    ]
     got = lm.loglikelihood(pairs)
     ctx, whole = lm.tokenize("The doctor said"), lm.tokenize("The doctor said that he would")
     want0 = direct_logprobs(lm, whole)[len(ctx) - 1 :].sum()
@@ -156,16 +162,20 @@ def test_generate_greedy_matches_transformers(tiny_lm):
 
 
 def test_generate_sampling_is_seeded(tiny_lm):
-    a = tiny_lm.generate(["The nurse"], max_new_tokens=8, do_sample=True, seed=3,
-                         num_return_sequences=2)
-    b = tiny_lm.generate(["The nurse"], max_new_tokens=8, do_sample=True, seed=3,
-                         num_return_sequences=2)
+    a = tiny_lm.generate(
+        ["The nurse"], max_new_tokens=8, do_sample=True, seed=3, num_return_sequences=2
+    )
+    b = tiny_lm.generate(
+        ["The nurse"], max_new_tokens=8, do_sample=True, seed=3, num_return_sequences=2
+    )
     assert a == b and len(a[0]) == 2
 
 
 def test_packing_computes_fewer_tokens_than_plain_rows(lm):
-    pairs = [(TEXTS[0], TEXTS[0].replace("he would", "she would")),
-             (TEXTS[2], TEXTS[2].replace("she would", "he would"))]
+    pairs = [
+        (TEXTS[0], TEXTS[0].replace("he would", "she would")),
+        (TEXTS[2], TEXTS[2].replace("she would", "he would")),
+    ]
     texts = [t for p in pairs for t in p]
     groups = [0, 0, 1, 1]
     packed, plain = {}, {}
@@ -180,7 +190,9 @@ def test_packing_computes_fewer_tokens_than_plain_rows(lm):
         np.testing.assert_allclose(x, y, atol=1e-4)
     assert packed["passes"] == 1
     # plain rows run each pair's shared prefix twice; packed rows once
-    assert packed["forward_tokens"] == plain["forward_tokens"] - sum(len(r.prefix) for r in reqs[::2])
+    assert packed["forward_tokens"] == plain["forward_tokens"] - sum(
+        len(r.prefix) for r in reqs[::2]
+    )
     assert lm.sentence_scores(texts, groups=groups).shape == (4,)
 
 

@@ -36,10 +36,23 @@ def grouped_figures(
 
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 0:
-        return [Figure(metric, None, n=0, unit=unit, ideal=ideal,
-                       higher_is_better=higher_is_better, note="no examples")]
+        return [
+            Figure(
+                metric,
+                None,
+                n=0,
+                unit=unit,
+                ideal=ideal,
+                higher_is_better=higher_is_better,
+                note="no examples",
+            )
+        ]
     res = mean_by_group(
-        values, groups, n_bootstrap=n_bootstrap, confidence=confidence, seed=seed,
+        values,
+        groups,
+        n_bootstrap=n_bootstrap,
+        confidence=confidence,
+        seed=seed,
         n_permutations=n_bootstrap,
     )
     common = dict(unit=unit, ideal=ideal, higher_is_better=higher_is_better)
@@ -53,8 +66,15 @@ def grouped_figures(
         gap = res.gap
         out.append(
             Figure(
-                metric, gap.value, "gap (max - min)", gap.ci_low, gap.ci_high,
-                sum(g.n for g in res.groups.values()), gap.p_value, unit=unit, ideal=0.0,
+                metric,
+                gap.value,
+                "gap (max - min)",
+                gap.ci_low,
+                gap.ci_high,
+                sum(g.n for g in res.groups.values()),
+                gap.p_value,
+                unit=unit,
+                ideal=0.0,
                 higher_is_better=False,
                 note="largest minus smallest group value; p: permutation test of no difference",
             )

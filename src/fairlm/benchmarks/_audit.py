@@ -80,11 +80,15 @@ def run_audit(
             },
         }
         head = summary.get(summary.headline)
-        log(f"[{bench.name}] {len(rows)} examples in {t1 - t0:.1f} s; "
-            f"{head.metric} = {_fmt(head.value)} {_ci(head)}")
+        log(
+            f"[{bench.name}] {len(rows)} examples in {t1 - t0:.1f} s; "
+            f"{head.metric} = {_fmt(head.value)} {_ci(head)}"
+        )
         if not bench.commercial_use_ok:
-            log(f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "
-                "non-commercial use only")
+            log(
+                f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "
+                "non-commercial use only"
+            )
     results["timing"] = {"total_s": round(time.perf_counter() - started, 3)}
     atomic_write_json(out / "results.json", results)
     return results
@@ -104,8 +108,9 @@ def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
     """A plain-text table of every figure in a results dictionary."""
     lines = []
     model = results["model"]
-    lines.append(f"model: {model['name']}  dtype: {model['dtype']}  "
-                 f"prefix token: {model['prefix_token']!r}")
+    lines.append(
+        f"model: {model['name']}  dtype: {model['dtype']}  prefix token: {model['prefix_token']!r}"
+    )
     header = f"{'benchmark':<14} {'metric':<30} {'group':<22} {'value':>8}  {'95% CI':<18} {'n':>6}"
     lines.append(header)
     lines.append("-" * len(header))

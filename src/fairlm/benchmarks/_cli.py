@@ -16,22 +16,44 @@ from fairlm.models._cli_common import add_model_arguments, model_from_args
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--benchmarks", "--tasks", dest="benchmarks", default="all",
+        "--benchmarks",
+        "--tasks",
+        dest="benchmarks",
+        default="all",
         help="comma-separated benchmark names, or 'all' (default); 'list' lists them",
     )
-    parser.add_argument("--limit", type=int, default=None,
-                        help="score at most N examples per benchmark (a seeded sample)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="score at most N examples per benchmark (a seeded sample)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for sampling and bootstrap")
-    parser.add_argument("--bootstrap", type=int, default=1000,
-                        help="bootstrap resamples for confidence intervals (default 1000)")
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        help="bootstrap resamples for confidence intervals (default 1000)",
+    )
     parser.add_argument("--confidence", type=float, default=0.95)
-    parser.add_argument("--protocol", default=None,
-                        help="sentence scoring protocol for crows_pairs, stereoset and winobias: "
-                        "bias-bench or lm-eval (default: each benchmark's own, bias-bench)")
-    parser.add_argument("--data-dir", default=None,
-                        help="benchmark data folder (default: $FAIRLM_DATA_DIR, then the cache)")
-    parser.add_argument("--output-dir", "--output-path", dest="output_dir", default=None,
-                        help="where to write results (default: runs/<model>)")
+    parser.add_argument(
+        "--protocol",
+        default=None,
+        help="sentence scoring protocol for crows_pairs, stereoset and winobias: "
+        "bias-bench or lm-eval (default: each benchmark's own, bias-bench)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="benchmark data folder (default: $FAIRLM_DATA_DIR, then the cache)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        "--output-path",
+        dest="output_dir",
+        default=None,
+        help="where to write results (default: runs/<model>)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_model_arguments(parser)
 
@@ -62,8 +84,13 @@ def run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise FairlmError("--limit must be at least 1")
     names = _names(args.benchmarks)
-    options = dict(data_dir=args.data_dir, limit=args.limit, seed=args.seed,
-                   n_bootstrap=args.bootstrap, confidence=args.confidence)
+    options = dict(
+        data_dir=args.data_dir,
+        limit=args.limit,
+        seed=args.seed,
+        n_bootstrap=args.bootstrap,
+        confidence=args.confidence,
+    )
     if args.protocol is not None:
         options["protocol"] = args.protocol
     benches = build_benchmarks(names, **options)
@@ -73,11 +100,20 @@ def run(args: argparse.Namespace) -> int:
     print(f"loading {args.model} ({args.dtype})", file=sys.stderr)
     lm = model_from_args(args)
     results = run_audit(
-        lm, benches, output_dir=out, progress=not args.quiet,
+        lm,
+        benches,
+        output_dir=out,
+        progress=not args.quiet,
         log=lambda m: print(m, file=sys.stderr),
-        extra_config={"benchmarks": names, "limit": args.limit, "seed": args.seed,
-                      "bootstrap": args.bootstrap, "confidence": args.confidence,
-                      "dtype": args.dtype, "protocol": args.protocol},
+        extra_config={
+            "benchmarks": names,
+            "limit": args.limit,
+            "seed": args.seed,
+            "bootstrap": args.bootstrap,
+            "confidence": args.confidence,
+            "dtype": args.dtype,
+            "protocol": args.protocol,
+        },
     )
     print(format_summary(results))
     print(f"\nresults: {out / 'results.json'}")

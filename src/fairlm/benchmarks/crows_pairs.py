@@ -100,16 +100,23 @@ class CrowsPairs(Benchmark):
         types = [r["bias_type"] for r in rows]
         directions = [r["direction"] for r in rows]
         common = dict(n_bootstrap=self.n_bootstrap, confidence=self.confidence, seed=self.seed)
-        figures = grouped_figures(
-            "stereotype_score", stereo, types, unit="%", ideal=50.0, **common
+        figures = grouped_figures("stereotype_score", stereo, types, unit="%", ideal=50.0, **common)
+        figures += grouped_figures(
+            "stereotype_score_by_direction",
+            stereo,
+            directions,
+            unit="%",
+            ideal=50.0,
+            with_overall=False,
+            **common,
         )
         figures += grouped_figures(
-            "stereotype_score_by_direction", stereo, directions, unit="%", ideal=50.0,
-            with_overall=False, **common,
-        )
-        figures += grouped_figures(
-            "mean_score_diff", diffs, types, unit="nats" if "sum" in self.protocol or
-            self.protocol == "lm-eval" else "nats/token", ideal=0.0, **common,
+            "mean_score_diff",
+            diffs,
+            types,
+            unit="nats" if "sum" in self.protocol or self.protocol == "lm-eval" else "nats/token",
+            ideal=0.0,
+            **common,
         )
         notes = [
             f"Scored with the {self.protocol} protocol; ties count as not stereotyped.",

@@ -35,8 +35,8 @@ Keeping the sentence intact and asking about the pronoun keeps the gender cue.
 
 ``bias-bench`` (default)
     Mean token log-probability of each whole reading, the first token from the prefix
-    token alone: the same sentence scoring as CrowS-Pairs and StereoSet here, and what
-    ``fairlm audit --protocol`` passes to every benchmark. The two readings differ only in
+    token alone: the same sentence scoring as CrowS-Pairs and StereoSet here
+    (``fairlm audit --protocol`` sets all three at once). The two readings differ only in
     the occupation's tokens; the mean puts an occupation of two tokens ("construction
     worker") on an equal footing with one of one token instead of charging it for its
     length, at the price of mixing the shared context's per-token average into the

@@ -13,7 +13,9 @@ def _batch_size(value: str) -> int | str:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer or 'auto', not {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be a positive integer or 'auto', not {value!r}"
+        ) from None
     if n < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return n

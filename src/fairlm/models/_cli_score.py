@@ -15,7 +15,9 @@ from fairlm.models._cli_common import add_model_arguments, model_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", help="text file (one text per line) or .jsonl; - for stdin")
+    parser.add_argument(
+        "file", nargs="?", help="text file (one text per line) or .jsonl; - for stdin"
+    )
     parser.add_argument("--text", action="append", default=[], help="a text to score (repeatable)")
     parser.add_argument(
         "--protocol",
@@ -34,13 +36,17 @@ def _read_texts(args: argparse.Namespace) -> list[str]:
     texts = list(args.text)
     if args.file:
         try:
-            stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
-            with stream:
-                lines = stream.read().splitlines()
+            if args.file == "-":
+                lines = sys.stdin.read().splitlines()
+            else:
+                with open(args.file, encoding="utf-8") as stream:
+                    lines = stream.read().splitlines()
         except OSError as exc:
             raise FairlmError(f"cannot read {args.file}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
-            raise FairlmError(f"{args.file} is not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
+            raise FairlmError(
+                f"{args.file} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            ) from exc
         if args.file.endswith(".jsonl"):
             for n, line in enumerate(lines, 1):
                 if not line.strip():
@@ -48,8 +54,9 @@ def _read_texts(args: argparse.Namespace) -> list[str]:
                 try:
                     texts.append(json.loads(line)["text"])
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise FairlmError(f"{args.file} line {n}: expected a JSON object with a "
-                                      f"'text' field ({exc})") from exc
+                    raise FairlmError(
+                        f"{args.file} line {n}: expected a JSON object with a 'text' field ({exc})"
+                    ) from exc
         else:
             texts.extend(line for line in lines if line.strip())
     if not texts:

@@ -143,7 +143,9 @@ def _batches(lengths: Sequence[int], order: Sequence[int], cfg: _Batching) -> li
     for i in order:
         n = max(lengths[i], 1)
         new_max = max(cur_max, n)
-        if cur and (len(cur) + 1 > cfg.batch_size or new_max * (len(cur) + 1) > cfg.max_batch_tokens):
+        if cur and (
+            len(cur) + 1 > cfg.batch_size or new_max * (len(cur) + 1) > cfg.max_batch_tokens
+        ):
             batches.append(cur)
             cur, new_max = [], n
         cur.append(i)
@@ -197,8 +199,9 @@ def score_requests(
             groups: dict[tuple[tuple[int, ...], int], list[int]] = defaultdict(list)
             for i, r in enumerate(requests):
                 groups[(r.prefix, r.score_from)].append(i)
-            _score_packed(fwd, requests, list(groups.values()), results, cfg, row_tokens, pad_id,
-                          progress)
+            _score_packed(
+                fwd, requests, list(groups.values()), results, cfg, row_tokens, pad_id, progress
+            )
         else:
             _score_plain(fwd, requests, range(len(requests)), results, cfg, pad_id, progress)
     if stats is not None:
@@ -299,7 +302,7 @@ def _run_packed(fwd, requests, rows, results, pad_id, progress) -> None:
                 S = requests[i].suffix
                 if not S:
                     continue
-                if L >= start:  # first suffix token, from the last prefix position
+                if start <= L:  # first suffix token, from the last prefix position
                     at_r.append(b), at_c.append(o + L - 1), tgt.append(S[0])
                     dest.append([(i, L - start)])
                 n = len(S) - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -138,7 +139,9 @@ def _from_pretrained(
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(
-            source, dtype=_torch_dtype(dtype), use_safetensors=_prefers_safetensors(source),
+            source,
+            dtype=_torch_dtype(dtype),
+            use_safetensors=_prefers_safetensors(source),
             **kwargs,
         )
     except Exception as exc:  # noqa: BLE001 - any load failure is the user's file or id
@@ -170,10 +173,8 @@ def _drop_quantization(model: Any) -> None:
     if getattr(model, "hf_quantizer", None) is not None:
         model.hf_quantizer = None
     if hasattr(model, "is_quantized"):
-        try:
+        with contextlib.suppress(AttributeError):  # a read-only property on some versions
             model.is_quantized = False
-        except AttributeError:
-            pass
 
 
 def ensure_builtin(spec: BuiltinModel) -> Path:
@@ -197,7 +198,10 @@ def ensure_builtin(spec: BuiltinModel) -> Path:
             assert pkg is not None
             gguf_dir = pkg
         model, tokenizer = _from_pretrained(
-            gguf_dir, name=spec.name, dtype="float32", trust_remote_code=False,
+            gguf_dir,
+            name=spec.name,
+            dtype="float32",
+            trust_remote_code=False,
             gguf_file=spec.gguf_name,
         )
         out = Path(tmp) / "model"
@@ -255,7 +259,8 @@ def model_hash(path: Path) -> str:
     files = sorted(
         p
         for p in path.iterdir()
-        if p.is_file() and (p.suffix in (".safetensors", ".bin", ".json") or p.name == "config.json")
+        if p.is_file()
+        and (p.suffix in (".safetensors", ".bin", ".json") or p.name == "config.json")
     )
     for p in files:
         digest.update(p.name.encode())
