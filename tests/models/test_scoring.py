@@ -204,3 +204,16 @@ def test_eager_attention_uses_additive_masks(tiny_llama_dir):
     got = lm.token_logprobs(TEXTS, groups=[0, 1, 0, 2, 1, 2])
     for text, lp in zip(TEXTS, got, strict=True):
         np.testing.assert_allclose(lp, direct_logprobs(lm, [0, *lm.tokenize(text)]), atol=1e-4)
+
+
+def test_big_groups_are_split_into_row_sized_units(tiny_lm):
+    # every text behind the lone prefix token: one group far longer than a row
+    reqs = [Request((tiny_lm.prefix_token_id,), tuple(tiny_lm.tokenize(t))) for t in TEXTS * 3]
+    stats: dict[str, int] = {}
+    out = score_requests(tiny_lm.model, reqs, row_tokens=16, stats=stats)
+    ref = score_requests(tiny_lm.model, reqs, share_prefixes=False)
+    for x, y in zip(out, ref, strict=True):
+        np.testing.assert_allclose(x, y, atol=1e-4)
+    longest = max(len(r.suffix) for r in reqs)
+    assert stats["passes"] >= 1 and stats["padding_tokens"] < stats["forward_tokens"]
+    assert longest > 16  # the longest text gets a unit of its own

@@ -170,7 +170,7 @@ def score_requests(
     requests: Sequence[Request],
     *,
     batch_size: int = 32,
-    max_batch_tokens: int = 4096,
+    max_batch_tokens: int = 2048,
     pad_id: int = 0,
     share_prefixes: bool = True,
     row_tokens: int = 96,
@@ -247,15 +247,26 @@ class _Unit:
 
 
 def _score_packed(fwd, requests, groups, results, cfg, row_tokens, pad_id, progress) -> None:
+    cap = max(row_tokens, 1)
     units = []
     for members in groups:
         r0 = requests[members[0]]
-        n = len(r0.prefix) + sum(max(len(requests[i].suffix) - 1, 0) for i in members)
-        units.append(_Unit(members, r0.prefix, r0.score_from, n))
         for i in members:
             results[i] = np.empty(max(requests[i].length - r0.score_from, 0))
+        # A big group (e.g. every sentence behind the lone prefix token) is split into
+        # row-sized units that each repeat the prefix: attention cost grows with the
+        # square of a row's length, a repeated prefix only linearly.
+        chunk: list[int] = []
+        n = len(r0.prefix)
+        for i in members:
+            extra = max(len(requests[i].suffix) - 1, 0)
+            if chunk and n + extra > cap:
+                units.append(_Unit(chunk, r0.prefix, r0.score_from, n))
+                chunk, n = [], len(r0.prefix)
+            chunk.append(i)
+            n += extra
+        units.append(_Unit(chunk, r0.prefix, r0.score_from, n))
     # first-fit decreasing into rows of at most `cap` tokens (a longer unit gets its own)
-    cap = max(row_tokens, 1)
     rows: list[list[_Unit]] = []
     room: list[int] = []
     for u in sorted(units, key=lambda u: -u.length):

@@ -47,7 +47,7 @@ class LanguageModel:
         name: str,
         prefix_token: str | None = None,
         batch_size: int = 32,
-        max_batch_tokens: int = 4096,
+        max_batch_tokens: int = 2048,
         info: dict[str, Any] | None = None,
     ) -> None:
         self.model = model.eval()
