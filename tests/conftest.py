@@ -45,7 +45,7 @@ def _tokenizer():
     )
 
 
-def _build(kind: str, path: Path) -> Path:
+def _build(kind: str, path: Path, n_positions: int = 128) -> Path:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
 
@@ -54,7 +54,7 @@ def _build(kind: str, path: Path) -> Path:
     if kind == "gpt2":
         cfg = GPT2Config(
             vocab_size=len(tok),
-            n_positions=128,
+            n_positions=n_positions,
             n_embd=32,
             n_layer=2,
             n_head=4,
@@ -89,6 +89,15 @@ def _build(kind: str, path: Path) -> Path:
 def tiny_gpt2_dir(tmp_path_factory) -> Path:
     """A saved tiny random GPT-2: 2 layers, hidden size 32, ~400-token vocabulary."""
     return _build("gpt2", tmp_path_factory.mktemp("tiny-gpt2"))
+
+
+@pytest.fixture(scope="session")
+def tiny_lm_long(tmp_path_factory):
+    """The tiny GPT-2 with 512 positions: BBQ prompts are longer than 128 tokens."""
+    from fairlm.models import load_model
+
+    path = _build("gpt2", tmp_path_factory.mktemp("tiny-gpt2-512"), n_positions=512)
+    return load_model(path, batch_size=8)
 
 
 @pytest.fixture(scope="session")

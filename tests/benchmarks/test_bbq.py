@@ -276,38 +276,12 @@ def test_loglikelihoods_match_unshared_calls_and_a_forward_pass(tiny_lm):
         assert got == pytest.approx(want, abs=1e-4)
 
 
-@pytest.fixture(scope="module")
-def long_tiny_lm(tiny_gpt2_dir):
-    """The tiny GPT-2's tokenizer with a 512-position random GPT-2: most BBQ prompts are
-    longer than ``tiny_lm``'s 128 tokens (no disambiguated one fits)."""
-    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
-
-    from fairlm.models import LanguageModel
-
-    tok = AutoTokenizer.from_pretrained(tiny_gpt2_dir)
-    torch.manual_seed(0)
-    cfg = GPT2Config(
-        vocab_size=len(tok),
-        n_positions=512,
-        n_embd=32,
-        n_layer=2,
-        n_head=4,
-        bos_token_id=0,
-        eos_token_id=0,
-    )
-    model = GPT2LMHeadModel(cfg)
-    with torch.no_grad():
-        for p in model.parameters():
-            p.mul_(8.0 if p.dim() > 1 else 1.0)
-    return LanguageModel(model, tok, name="tiny-gpt2-512", batch_size=8, max_batch_tokens=4096)
-
-
-def test_real_data_end_to_end(long_tiny_lm, data_dir, tmp_path):
+def test_real_data_end_to_end(tiny_lm_long, data_dir, tmp_path):
     from fairlm.benchmarks import run_audit
 
     bench = BBQ(data_dir=str(data_dir), limit=20, n_bootstrap=100)
     results = run_audit(
-        long_tiny_lm, [bench], output_dir=tmp_path, progress=False, log=lambda m: None
+        tiny_lm_long, [bench], output_dir=tmp_path, progress=False, log=lambda m: None
     )
     b = results["benchmarks"]["bbq"]
     assert b["n_examples"] == 20 and b["config"]["normalize"] == "none"

@@ -40,7 +40,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, default_model: bool 
         "--batch-size",
         type=_batch_size,
         default="auto",
-        help="sequences per forward pass, or 'auto' (token budget; default)",
+        help="sequences per forward pass (N x 128 tokens), or 'auto' (2,048 tokens; default)",
     )
     g.add_argument(
         "--prefix-token",
@@ -61,7 +61,8 @@ def model_from_args(args: argparse.Namespace):
 
     kwargs = {}
     if args.batch_size != "auto":
-        kwargs = {"batch_size": args.batch_size, "max_batch_tokens": 1 << 30}
+        # N sequences of up to 128 tokens: packed rows are filled to this token budget
+        kwargs = {"batch_size": args.batch_size, "max_batch_tokens": args.batch_size * 128}
     return load_model(
         args.model,
         dtype=args.dtype,
