@@ -11,7 +11,7 @@ from fairlm.errors import UnknownNameError
 
 T = TypeVar("T")
 
-__all__ = ["Registry", "did_you_mean"]
+__all__ = ["Registry", "did_you_mean", "unknown_name_message"]
 
 
 def did_you_mean(name: str, choices: list[str]) -> str:
@@ -21,6 +21,11 @@ def did_you_mean(name: str, choices: list[str]) -> str:
         # substrings help with abbreviations such as "crows" or "smollm"
         close = [c for c in choices if name.lower() in c.lower()][:3]
     return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
+def unknown_name_message(kind: str, name: str, known: list[str]) -> str:
+    """``Unknown benchmark 'crows'. Did you mean: crows_pairs? Known: a, b.``"""
+    return f"Unknown {kind} {name!r}.{did_you_mean(name, known)} Known: {', '.join(known)}."
 
 
 class Registry(Generic[T]):
@@ -51,10 +56,7 @@ class Registry(Generic[T]):
 
     def get(self, name: str) -> T:
         if name not in self._targets:
-            raise UnknownNameError(
-                f"Unknown {self.kind} {name!r}.{did_you_mean(name, self.names())}"
-                f" Known: {', '.join(self.names())}."
-            )
+            raise UnknownNameError(unknown_name_message(self.kind, name, self.names()))
         if name not in self._loaded:
             module, _, attr = self._targets[name].partition(":")
             self._loaded[name] = getattr(importlib.import_module(module), attr)

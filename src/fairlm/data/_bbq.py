@@ -31,10 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from fairlm._registry import did_you_mean
 from fairlm.data._readers import data_error, get_int, get_str, get_str_list, iter_jsonl
+from fairlm.data._registry import select_names
 from fairlm.data._resolve import resolve, safe_join
-from fairlm.errors import UnknownNameError
 
 __all__ = ["BBQExample", "load_bbq", "read_bbq", "BBQ_CATEGORIES", "bbq_target_index"]
 
@@ -93,18 +92,7 @@ def load_bbq(
     verify: bool = True,
 ) -> list[BBQExample]:
     """BBQ examples of ``categories`` (default: all 7 here), category by category."""
-    if categories is None:
-        chosen = list(BBQ_CATEGORIES)
-    elif isinstance(categories, str):
-        chosen = [categories]
-    else:
-        chosen = list(categories)
-    for c in chosen:
-        if c not in BBQ_CATEGORIES:
-            raise UnknownNameError(
-                f"Unknown BBQ category {c!r}.{did_you_mean(c, list(BBQ_CATEGORIES))}"
-                f" Known: {', '.join(BBQ_CATEGORIES)}."
-            )
+    chosen = select_names("BBQ category", categories, BBQ_CATEGORIES)
     root = resolve("bbq", data_dir, verify=verify)
     out: list[BBQExample] = []
     for c in chosen:

@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from fairlm._registry import did_you_mean
 from fairlm.data._readers import data_error, read_json
+from fairlm.data._registry import select_names
 from fairlm.data._resolve import resolve, safe_join
-from fairlm.errors import UnknownNameError
 
 __all__ = ["BoldPrompt", "load_bold", "read_bold", "BOLD_DOMAINS"]
 
@@ -38,18 +37,7 @@ def load_bold(
     verify: bool = True,
 ) -> list[BoldPrompt]:
     """BOLD prompts of ``domains`` (default: all 5), in file order within each domain."""
-    if domains is None:
-        chosen = list(BOLD_DOMAINS)
-    elif isinstance(domains, str):
-        chosen = [domains]
-    else:
-        chosen = list(domains)
-    for d in chosen:
-        if d not in BOLD_DOMAINS:
-            raise UnknownNameError(
-                f"Unknown BOLD domain {d!r}.{did_you_mean(d, list(BOLD_DOMAINS))}"
-                f" Known: {', '.join(BOLD_DOMAINS)}."
-            )
+    chosen = select_names("BOLD domain", domains, BOLD_DOMAINS)
     root = resolve("bold", data_dir, verify=verify)
     out: list[BoldPrompt] = []
     for d in chosen:

@@ -7,9 +7,10 @@ lookup by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from fairlm._registry import did_you_mean
+from fairlm._registry import unknown_name_message
 from fairlm.errors import UnknownNameError
 
 __all__ = ["FileSpec", "License", "DatasetInfo", "get_dataset", "dataset_names", "GitHubSource"]
@@ -106,8 +107,19 @@ def get_dataset(name: str) -> DatasetInfo:
     """The registry entry for ``name``; an unknown name raises with close matches."""
     datasets = _datasets()
     if name not in datasets:
-        names = list(datasets)
-        raise UnknownNameError(
-            f"Unknown data set {name!r}.{did_you_mean(name, names)} Known: {', '.join(names)}."
-        )
+        raise UnknownNameError(unknown_name_message("data set", name, list(datasets)))
     return datasets[name]
+
+
+def select_names(kind: str, chosen: Iterable[str] | str | None, known: Sequence[str]) -> list[str]:
+    """``chosen`` (one name, several, or None for all of ``known``), each checked."""
+    if chosen is None:
+        names = list(known)
+    elif isinstance(chosen, str):
+        names = [chosen]
+    else:
+        names = list(chosen)
+    for n in names:
+        if n not in known:
+            raise UnknownNameError(unknown_name_message(kind, n, list(known)))
+    return names

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fairlm._registry import did_you_mean
+from fairlm._registry import did_you_mean, unknown_name_message
 from fairlm.metrics import _confusion as cm
 from fairlm.metrics import _inputs, _stats
 from fairlm.metrics._errors import MetricsError, SmallGroupWarning, UndefinedMetricWarning
@@ -77,10 +77,7 @@ def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
 def resolve_metric(name: str, allowed: Sequence[str] = cm.METRICS) -> str:
     key = cm.ALIASES.get(str(name).lower(), str(name).lower())
     if key not in allowed:
-        raise MetricsError(
-            f"Unknown metric {name!r}.{did_you_mean(str(name), list(allowed))}"
-            f" Known: {', '.join(allowed)}."
-        )
+        raise MetricsError(unknown_name_message("metric", str(name), list(allowed)))
     return key
 
 

@@ -68,11 +68,8 @@ def get_protocol(protocol: str | ScoringProtocol) -> ScoringProtocol:
     if isinstance(protocol, ScoringProtocol):
         return protocol
     if protocol not in PROTOCOLS:
-        from fairlm._registry import did_you_mean
+        from fairlm._registry import unknown_name_message
         from fairlm.errors import UnknownNameError
 
-        raise UnknownNameError(
-            f"Unknown scoring protocol {protocol!r}.{did_you_mean(protocol, list(PROTOCOLS))}"
-            f" Known: {', '.join(PROTOCOLS)}."
-        )
+        raise UnknownNameError(unknown_name_message("scoring protocol", protocol, list(PROTOCOLS)))
     return PROTOCOLS[protocol]
