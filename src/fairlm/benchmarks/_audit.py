@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import inspect
 import json
+import os
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -14,14 +15,22 @@ from typing import Any
 from fairlm import __version__
 from fairlm._io import atomic_write_json, write_jsonl
 from fairlm.benchmarks._base import Benchmark
+from fairlm.benchmarks._journal import Journal, chunk_keys, run_identity
+from fairlm.benchmarks._workers import Workers
+from fairlm.errors import FairlmError
 
 __all__ = ["SCHEMA_VERSION", "build_benchmarks", "run_audit", "format_summary"]
 
 SCHEMA_VERSION = 1
 
 
-def build_benchmarks(names: Sequence[str], **options: Any) -> list[Benchmark]:
-    """Instantiate benchmarks by name, passing each only the options it accepts."""
+def build_benchmarks(
+    names: Sequence[str],
+    per_benchmark: dict[str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> list[Benchmark]:
+    """Instantiate benchmarks by name, passing each only the shared options it accepts,
+    plus its own ``per_benchmark[name]`` options."""
     from fairlm.benchmarks import BENCHMARKS
 
     out = []
@@ -29,8 +38,16 @@ def build_benchmarks(names: Sequence[str], **options: Any) -> list[Benchmark]:
         cls = BENCHMARKS.get(name)
         accepted = set(inspect.signature(Benchmark.__init__).parameters)
         accepted |= set(inspect.signature(cls.__init__).parameters)
-        out.append(cls(**{k: v for k, v in options.items() if k in accepted}))
+        kwargs = {k: v for k, v in options.items() if k in accepted}
+        kwargs.update((per_benchmark or {}).get(name, {}))
+        try:
+            out.append(cls(**kwargs))
+        except (ValueError, TypeError) as exc:
+            raise FairlmError(f"{name}: {exc}") from None
     return out
+
+
+DEFAULT_CHUNK_SIZE = 256
 
 
 def run_audit(
@@ -41,30 +58,87 @@ def run_audit(
     progress: bool = True,
     log: Callable[[str], None] = print,
     extra_config: dict[str, Any] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    resume: bool = True,
+    workers: Workers | None = None,
 ) -> dict[str, Any]:
     """Score every benchmark, write the files, and return the results dictionary.
 
     Files in ``output_dir``: ``samples_<benchmark>.jsonl`` (one row per example) and
     ``results.json`` (schema version :data:`SCHEMA_VERSION`), both written atomically.
+
+    Examples are scored in fixed chunks of ``chunk_size``; each finished chunk is appended
+    durably to a journal in ``output_dir/.journal`` (see :mod:`fairlm.benchmarks._journal`).
+    With ``resume`` (the default) chunks already in the journal for the same model and
+    settings are not scored again, so re-running a killed audit continues where it
+    stopped and gives the same numbers. The journal is removed once results are written.
+
+    Under ``accelerate launch`` (``workers`` from :func:`workers_from_env`) each process
+    scores a share of the chunks; the main process gathers the rows and writes the files.
+    Only the main process returns the full results; the others return ``{}``.
     """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    workers = workers or Workers()
     out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if workers.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    workers.barrier()
     started = time.perf_counter()
+    model = lm.describe()
     results: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "fairlm_version": __version__,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "model": lm.describe(),
+        "model": model,
         "config": dict(extra_config or {}),
-        "environment": {"python": platform.python_version(), "machine": platform.machine()},
+        "environment": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "processes": workers.world,
+        },
         "benchmarks": {},
     }
+    journals = []
     for bench in benchmarks:
-        log(f"[{bench.name}] loading examples")
+        if workers.is_main:
+            log(f"[{bench.name}] loading examples")
         examples = bench.examples()
+        ids = [str(e.id) for e in examples]
+        keys = chunk_keys(run_identity(model, bench), ids, chunk_size)
+        journal = Journal(out, bench.name, workers.rank)
+        journals.append(journal)
+        done = journal.load(keys) if resume else {}
+        workers.barrier()  # every process has read the journal before anyone appends
+        todo = workers.share([i for i in range(len(keys)) if i not in done])
+        if done and workers.is_main:
+            n_done = sum(len(r) for r in done.values())
+            log(f"[{bench.name}] resuming: {n_done} of {len(examples)} examples already scored")
+        bar = _progress_bar(
+            bench.name,
+            total=len(examples),
+            initial=sum(len(r) for r in done.values()),
+            enabled=progress and workers.is_main,
+        )
         t0 = time.perf_counter()
-        rows = bench.score(lm, examples, progress=progress)
+        mine: dict[int, list[dict]] = {}
+        for i in todo:
+            chunk = examples[i * chunk_size : (i + 1) * chunk_size]
+            rows = bench.score(lm, chunk, progress=False)
+            # rows go through JSON whether they are resumed, gathered or fresh, so every
+            # path gives the same numbers
+            rows = json.loads(json.dumps(rows))
+            journal.append(keys[i], i, rows)
+            mine[i] = rows
+            bar.update(len(chunk) * workers.world)
+            _test_delay()
+        bar.close()
+        for part in workers.gather({str(i): r for i, r in mine.items()}):
+            done.update({int(i): r for i, r in part.items()})
         t1 = time.perf_counter()
+        if not workers.is_main:
+            continue
+        rows = [row for i in range(len(keys)) for row in done[i]]
         summary = bench.summarize(rows)
         t2 = time.perf_counter()
         write_jsonl(out / f"samples_{bench.name}.jsonl", rows)
@@ -77,6 +151,7 @@ def run_audit(
                 "scoring_s": round(t1 - t0, 3),
                 "summary_s": round(t2 - t1, 3),
                 "examples_per_s": round(len(rows) / (t1 - t0), 3) if t1 > t0 else None,
+                "resumed_examples": sum(len(r) for i, r in done.items() if i not in mine),
             },
         }
         head = summary.get(summary.headline)
@@ -89,9 +164,36 @@ def run_audit(
                 f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "
                 "non-commercial use only"
             )
+    for journal in journals:
+        journal.close()
+    workers.barrier()
+    if not workers.is_main:
+        return {}
     results["timing"] = {"total_s": round(time.perf_counter() - started, 3)}
     atomic_write_json(out / "results.json", results)
+    for journal in journals:
+        journal.remove()
     return results
+
+
+def _progress_bar(name: str, *, total: int, initial: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        desc=name,
+        unit="ex",
+        disable=not enabled or os.environ.get("FAIRLM_NO_PROGRESS") == "1",
+        leave=False,
+    )
+
+
+def _test_delay() -> None:
+    # The crash/resume test slows scoring down so that it can kill a run part-way.
+    delay = os.environ.get("FAIRLM_TEST_CHUNK_DELAY")
+    if delay:
+        time.sleep(float(delay))
 
 
 def _fmt(v: float | None, digits: int = 2) -> str:
