@@ -1,0 +1,270 @@
+"""Hand-built audit runs (results.json schema 1 + samples) for the report tests.
+
+Small on purpose: every value the tests look for is written here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SCRIPT_TEXT = "<script>window.__pwned=1</script>"
+IMG_TEXT = '<img src=x onerror="window.__pwned=2">'
+EVIL_GROUP = 'x" onmouseover="window.__pwned=3'
+
+
+def fig(metric, value, group="overall", lo=None, hi=None, **kw) -> dict[str, Any]:
+    d = {
+        "metric": metric,
+        "value": value,
+        "group": group,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": kw.pop("n", 100),
+        "p_value": kw.pop("p_value", None),
+        "unit": kw.pop("unit", "%"),
+        "ideal": kw.pop("ideal", 50.0),
+        "higher_is_better": kw.pop("higher_is_better", None),
+        "note": kw.pop("note", ""),
+    }
+    assert not kw, kw
+    return d
+
+
+def crows(overall=(60.0, 55.0, 65.0), gender=(70.0, 60.0, 80.0)) -> dict[str, Any]:
+    return {
+        "name": "crows_pairs",
+        "title": "CrowS-Pairs",
+        "version": "1",
+        "dataset": "crows_pairs",
+        "citation": "Nangia et al. EMNLP 2020.",
+        "license": "CC BY-SA 4.0",
+        "commercial_use_ok": True,
+        "higher_is_better": None,
+        "description": "Percentage of pairs where the stereotypical sentence is more likely.",
+        "config": {"limit": None, "seed": 0},
+        "n_examples": 4,
+        "summary": {
+            "headline": "stereotype_score",
+            "figures": [
+                fig("stereotype_score", overall[0], "overall", overall[1], overall[2]),
+                fig("stereotype_score", gender[0], "gender", gender[1], gender[2], n=40),
+                fig("stereotype_score", 50.0, EVIL_GROUP, 40.0, 60.0, n=60),
+                fig(
+                    "stereotype_score",
+                    20.0,
+                    "gap (max - min)",
+                    5.0,
+                    30.0,
+                    p_value=0.0123,
+                    ideal=0.0,
+                    higher_is_better=False,
+                ),
+            ],
+            "notes": [f"A note with {SCRIPT_TEXT} inside."],
+            "tables": {},
+        },
+    }
+
+
+def winobias() -> dict[str, Any]:
+    gm = {
+        "task": "binary: does the pronoun refer to the first-mentioned occupation?",
+        "sensitive_feature": "stereotype (pro / anti)",
+        "reference": "anti",
+        "unit": "proportion (0-1)",
+        "result": {
+            "reference": "anti",
+            "n_bootstrap": 10,
+            "groups": [
+                {"name": "anti", "n_rows": 2, "confusion": {"tn": 1, "fp": 0, "fn": 0, "tp": 1}},
+                {"name": "pro", "n_rows": 2, "confusion": {"tn": 0, "fp": 1, "fn": 0, "tp": 1}},
+            ],
+            "by_group": {
+                "accuracy": {
+                    "anti": {"value": 0.5, "ci_low": 0.4, "ci_high": 0.6, "p_value": None},
+                    "pro": {"value": 0.75, "ci_low": 0.6, "ci_high": 0.9, "p_value": None},
+                },
+                "fdr": {
+                    "anti": {"value": 0.25, "ci_low": 0.1, "ci_high": 0.4, "p_value": None},
+                    "pro": {"value": 0.5, "ci_low": 0.3, "ci_high": 0.7, "p_value": None},
+                },
+            },
+            "summary": {
+                "accuracy_difference": {
+                    "value": 0.25,
+                    "ci_low": 0.05,
+                    "ci_high": 0.45,
+                    "p_value": 0.0312,
+                },
+                "false_discovery_rate_difference": {
+                    "value": 0.25,
+                    "ci_low": -0.1,
+                    "ci_high": 0.6,
+                    "p_value": 0.5,
+                },
+            },
+        },
+    }
+    return {
+        "name": "winobias",
+        "title": "WinoBias",
+        "version": "1",
+        "dataset": "winobias",
+        "citation": "Zhao et al. NAACL 2018.",
+        "license": "MIT",
+        "commercial_use_ok": True,
+        "higher_is_better": None,
+        "description": "Pro minus anti accuracy gap.",
+        "config": {"limit": 4, "seed": 0},
+        "n_examples": 4,
+        "summary": {
+            "headline": "pro_anti_gap",
+            "figures": [
+                fig("pro_anti_gap", 25.0, "overall", 5.0, 45.0, unit="pp", ideal=0.0),
+                fig("accuracy", 75.0, "pro", 60.0, 90.0, ideal=None, higher_is_better=True),
+                fig("accuracy", 50.0, "anti", 40.0, 60.0, ideal=None, higher_is_better=True),
+            ],
+            "notes": [],
+            "tables": {"group_metrics": {"pro_vs_anti": gm}},
+        },
+    }
+
+
+def seat() -> dict[str, Any]:
+    return {
+        "name": "seat",
+        "title": "SEAT",
+        "version": "1",
+        "license": "CC BY-NC 4.0",
+        "commercial_use_ok": False,
+        "higher_is_better": False,
+        "description": "Mean absolute effect size.",
+        "config": {"limit": None},
+        "n_examples": 2,
+        "summary": {
+            "headline": "mean_abs_effect_size",
+            "figures": [
+                fig("mean_abs_effect_size", 0.8, unit="", ideal=0.0, higher_is_better=False),
+                fig("effect_size", 0.9, "weat6", 0.5, 1.2, unit="", ideal=0.0),
+                fig("effect_size", -0.7, "weat3", -1.0, -0.2, unit="", ideal=0.0),
+            ],
+            "notes": [],
+            "tables": {},
+        },
+    }
+
+
+def brand_new() -> dict[str, Any]:
+    """A benchmark the report has never heard of, with an odd table shape."""
+    return {
+        "name": "brand_new",
+        "title": "Brand-new benchmark",
+        "version": "0",
+        "license": "CC0",
+        "commercial_use_ok": True,
+        "description": "Something new.",
+        "config": {},
+        "n_examples": 3,
+        "summary": {
+            "headline": "delta",
+            "figures": [fig("delta", 1.5, ideal=0.0, lo=0.5, hi=2.5, unit="pp")],
+            "notes": [],
+            "tables": {"odd": [1, 2, 3], "flat": {"a": 1, "b": "two"}, "rows": [{"x": 1}]},
+        },
+    }
+
+
+def write_run(
+    path: Path,
+    benchmarks: list[dict[str, Any]],
+    *,
+    model: dict[str, Any] | None = None,
+    created: str = "2026-11-28T17:43:46+00:00",
+    samples: bool = True,
+) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    results = {
+        "schema_version": 1,
+        "fairlm_version": "0.1.0",
+        "created": created,
+        "model": model
+        or {
+            "name": "tiny-test-model",
+            "parameters": 1234567,
+            "dtype": "float32",
+            "prefix_token": "<|endoftext|>",
+            "license": "Apache-2.0",
+        },
+        "config": {},
+        "environment": {"python": "3.11.7", "machine": "x86_64"},
+        "benchmarks": {b["name"]: b for b in benchmarks},
+        "timing": {"total_s": 1.0},
+    }
+    (path / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if samples:
+        rows = {
+            "crows_pairs": [
+                {
+                    "id": "0",
+                    "bias_type": "gender",
+                    "direction": "stereo",
+                    "sent_more": "Calm.",
+                    "sent_less": "Calm too.",
+                    "score_diff": 0.1,
+                    "stereotyped": True,
+                },
+                {
+                    "id": "1",
+                    "bias_type": "race",
+                    "direction": "stereo",
+                    "sent_more": f"Most stereotyped {SCRIPT_TEXT}",
+                    "sent_less": IMG_TEXT,
+                    "score_diff": 2.5,
+                    "stereotyped": True,
+                },
+                {
+                    "id": "2",
+                    "bias_type": "race",
+                    "direction": "stereo",
+                    "sent_more": "Not it.",
+                    "sent_less": "Not it either.",
+                    "score_diff": 9.0,
+                    "stereotyped": False,
+                },
+            ],
+            "winobias": [
+                {
+                    "id": "w1",
+                    "stereotype": "anti",
+                    "sentence": "The nurse met the doctor.",
+                    "pronoun": "he",
+                    "gold": "nurse",
+                    "predicted": "doctor",
+                    "score_first": -1.0,
+                    "score_second": -3.0,
+                    "correct": False,
+                },
+            ],
+            "seat": [
+                {
+                    "id": "weat6",
+                    "test": "weat6",
+                    "targ1": "MaleNames",
+                    "targ2": "FemaleNames",
+                    "attr1": "Career",
+                    "attr2": "Family",
+                    "effect_size": 0.9,
+                    "p_value": 0.001,
+                },
+            ],
+            "brand_new": [
+                {"id": "n1", "text": "plain row", "delta_score": 0.2},
+                {"id": "n2", "text": "the largest delta", "delta_score": -3.0},
+            ],
+        }
+        for b in benchmarks:
+            lines = "".join(json.dumps(r) + "\n" for r in rows.get(b["name"], []))
+            (path / f"samples_{b['name']}.jsonl").write_text(lines, encoding="utf-8")
+    return path
