@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -43,7 +44,15 @@ def test_audit_writes_results_and_samples(tiny_gpt2_dir, data_dir, tmp_path, cap
         if f["metric"] == "stereotype_score" and f["group"] == "overall"
     )
     assert head["value"] == pytest.approx(100 * sum(r["stereotyped"] for r in rows) / 7)
-    assert "stereotype_score" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "stereotype_score" in printed
+    # the HTML report is written by default, readable by others like any file
+    report = out / "report.html"
+    assert f"report:  {report}" in printed
+    assert "crows_pairs" in report.read_text() and (out / "model_card.md").exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert report.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_limit_is_a_seeded_sample(data_dir):

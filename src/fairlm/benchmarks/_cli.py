@@ -78,6 +78,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="score everything again even if an interrupted run left results in --output-dir",
     )
+    parser.add_argument(
+        "--no-report",
+        action="store_true",
+        help="do not write report.html (the HTML fairness report) next to results.json",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_model_arguments(parser)
 
@@ -195,4 +200,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(format_summary(results))
     print(f"\nresults: {out / 'results.json'}")
+    if not args.no_report:
+        from fairlm.report import write_report
+
+        print(f"report:  {write_report([out], out / 'report.html')}")
     return 0
