@@ -23,6 +23,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("generate", "fairlm.models._cli_generate", "generate text from a prompt"),
     ("metrics", "fairlm.metrics._cli", "group fairness metrics with confidence intervals"),
     ("data", "fairlm.data._cli", "list, locate, verify or download the benchmark data sets"),
+    ("train", "fairlm.training._cli_train", "train or continue pre-training a GPT-2-style model"),
+    ("data-audit", "fairlm.training._cli_data_audit", "audit a corpus for demographic skew"),
     ("report", "fairlm.report._cli", "write a self-contained HTML fairness report from saved runs"),
 ]
 
