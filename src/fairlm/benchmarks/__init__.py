@@ -20,6 +20,8 @@ BENCHMARKS.add("stereoset", "fairlm.benchmarks.stereoset:StereoSet")
 BENCHMARKS.add("winobias", "fairlm.benchmarks.winobias:WinoBias")
 BENCHMARKS.add("bbq", "fairlm.benchmarks.bbq:BBQ")
 BENCHMARKS.add("seat", "fairlm.benchmarks.seat:SEAT")
+BENCHMARKS.add("bold", "fairlm.benchmarks.bold:BOLD")
+BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 
 
 def get_benchmark(name: str):
