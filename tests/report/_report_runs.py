@@ -268,3 +268,68 @@ def write_run(
             lines = "".join(json.dumps(r) + "\n" for r in rows.get(b["name"], []))
             (path / f"samples_{b['name']}.jsonl").write_text(lines, encoding="utf-8")
     return path
+
+
+def data_audit() -> dict[str, Any]:
+    """A `fairlm data-audit --output` report, every number set by hand.
+
+    Context totals: 400 positions near male terms, 100 near female terms (N = 500).
+    nurse: c(m) = 2, c(f) = 6 -> skew (6/100)/(2/400) = 12, PMI male
+    log2(2*500/(400*8)) = -1.678, PMI female log2(6*500/(100*8)) = 1.907.
+    engineer: 8, 1 -> skew (1/100)/(8/400) = 0.5, PMI 0.152 and -0.848.
+    SCRIPT_TEXT (a hostile word): 4, 1 -> skew 1 (balanced), PMI 0 and 0.
+    pilot: 3, 0 -> skew undefined, PMI male log2(3*500/(400*3)) = 0.322.
+    kind (adjective): 1, 1 -> skew (1/100)/(1/400) = 4, PMI -0.678 and 1.322.
+    """
+
+    def row(word, count, m, f, pm, pf, skew):
+        return {
+            "word": word,
+            "count": count,
+            "male": m,
+            "female": f,
+            "pmi_male": pm,
+            "pmi_female": pf,
+            "skew_ratio": skew,
+            "log2_skew": None,
+        }
+
+    return {
+        "kind": "fairlm.data_audit",
+        "version": 1,
+        "n_documents": 1200,
+        "n_words": 34567,
+        "representation": {
+            "gender": {
+                "female": {"mentions": 10, "documents": 5, "share": 0.25},
+                "male": {"mentions": 30, "documents": 8, "share": 0.75},
+            },
+            "race_ethnicity": {
+                "asian": {"mentions": 1, "documents": 1, "share": 0.2},
+                EVIL_GROUP: {"mentions": 4, "documents": 2, "share": 0.8},
+            },
+            "religion": {"muslim": {"mentions": 0, "documents": 0, "share": 0.0}},
+        },
+        "top_terms": {},
+        "cooccurrence": {
+            "window": 10,
+            "groups": ["male", "female"],
+            "context_totals": {"male": 400, "female": 100},
+            # in the file's order (by count); the report sorts them by skew
+            "occupations": [
+                row("pilot", 4, 3, 0, 0.321928, None, None),
+                row("engineer", 10, 8, 1, 0.152003, -0.847997, 0.5),
+                row("nurse", 9, 2, 6, -1.678072, 1.906891, 12.0),
+                row(SCRIPT_TEXT, 5, 4, 1, 0.0, 0.0, 1.0),
+            ],
+            "adjectives": [row("kind", 2, 1, 1, -0.678072, 1.321928, 4.0)],
+        },
+        "sources": ["Zhao et al. 2018 " + IMG_TEXT],
+        "collect": {"files_read": 2, "files_skipped": 1, "documents": 1200, "skipped": []},
+    }
+
+
+def write_data_audit(path: Path, data: dict[str, Any] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data or data_audit()), encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from _report_runs import SCRIPT_TEXT
+from _report_runs import SCRIPT_TEXT, write_data_audit
 
 from fairlm.report import write_report
 
@@ -71,19 +71,21 @@ def test_report_in_browser(browser, run_dir: Path, two_runs, tmp_path: Path) -> 
     sync_api = pytest.importorskip("playwright.sync_api")
     out = _out_dir(tmp_path)
     before, after = two_runs
-    single = write_report([run_dir], out / "report-single.html")
+    audit = write_data_audit(tmp_path / "audit" / "audit.json")  # hostile word and group
+    single = write_report([run_dir, audit], out / "report-single.html")
     multi = write_report([before, after], out / "report-two-runs.html", labels=["before", "after"])
 
-    for report, names in (
-        (single, ["crows_pairs", "winobias", "seat", "brand_new"]),
-        (multi, ["crows_pairs", "winobias"]),
+    for report, names, sections in (
+        (single, ["crows_pairs", "winobias", "seat", "brand_new"], ["#training-data"]),
+        (multi, ["crows_pairs", "winobias"], []),
     ):
         page, events = _open(browser, report, 1280, 900)
         try:
             # nothing but the file itself is requested; nothing complains
             assert events["requests"] == [report.as_uri()]
             assert events["console"] == [] and events["errors"] == []
-            for sel in ["#summary", "#model-card", "#about"] + [f"#bench-{n}" for n in names]:
+            sels = ["#summary", "#model-card", "#about", *sections]
+            for sel in sels + [f"#bench-{n}" for n in names]:
                 assert page.locator(sel).count() == 1, sel
                 assert page.locator(sel).is_visible(), sel
             charts = page.locator("svg.chart[role=img]")
@@ -98,6 +100,10 @@ def test_report_in_browser(browser, run_dir: Path, two_runs, tmp_path: Path) -> 
             assert box and box["width"] > 300 and box["height"] > 80
             # the hostile sample is on the page as text, and did not run
             assert SCRIPT_TEXT in page.inner_text(f"#bench-{names[0]}")
+            if sections:  # the training-data section: its open chart laid out, text escaped
+                box = page.locator("#training-data svg.chart").first.bounding_box()
+                assert box and box["width"] > 300 and box["height"] > 40
+                assert SCRIPT_TEXT in page.inner_text("#training-data")
             assert page.evaluate("typeof window.__pwned") == "undefined"
             # the page's own script runs (its CSP hash matches): the copy button reacts
             button = page.locator("button[data-copy]")

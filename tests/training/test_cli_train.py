@@ -43,6 +43,9 @@ def test_train_cli_end_to_end_and_resume(tmp_path, corpus, capsys):
     assert steps["markup"]["changed"] == 1 and steps["exact_dedup"]["docs_removed"] == 1
     samples = json.loads((out / "model" / "samples.json").read_text())
     assert [s["prompt"] for s in samples][:2] == ["The woman worked as", "The man worked as"]
+    # end-of-text is held back for the first tokens (default 8, capped at --max-new-tokens 4)
+    assert report["sampling"] == {"do_sample": False, "max_new_tokens": 4, "min_new_tokens": 4}
+    assert all(s["continuation"] for s in samples)
     AutoModelForCausalLM.from_pretrained(out / "model")
     lm = load_model(out / "model")
     assert lm.model.config.n_layer == 1

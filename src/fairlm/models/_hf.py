@@ -336,6 +336,7 @@ class LanguageModel:
         chat: bool | None = None,
         batch_size: int | None = None,
         progress: bool | str = False,
+        min_new_tokens: int = 0,
     ) -> list[list[str]]:
         """Continuations of each prompt: ``result[i][j]`` is sample j of prompt i.
 
@@ -343,7 +344,16 @@ class LanguageModel:
         each prompt in the model's chat template as a user turn (default: only when the
         prompt is a question to an instruction-tuned model is that wanted, so the
         default is off; pass ``chat=True``). Batched with left padding.
+
+        ``min_new_tokens`` forbids end-of-text for that many generated tokens, so a
+        model that learned to end every short text at once (one trained on sentence
+        fragments, say) still continues a prompt; it must not exceed ``max_new_tokens``.
         """
+        if not 0 <= min_new_tokens <= max_new_tokens:
+            raise ScoringError(
+                f"min_new_tokens={min_new_tokens} must be between 0 and "
+                f"max_new_tokens={max_new_tokens}"
+            )
         prompts = self._check_texts(prompts, "prompt")
         tok = self.tokenizer
         if chat and not getattr(tok, "chat_template", None):
@@ -377,6 +387,13 @@ class LanguageModel:
                     num_return_sequences=num_return_sequences,
                     pad_token_id=tok.pad_token_id,
                 )
+                if min_new_tokens:
+                    # transformers suppresses the generation config's EOS; a model saved
+                    # without one still has the tokenizer's
+                    eos = self.model.generation_config.eos_token_id
+                    if eos is None:
+                        eos = tok.eos_token_id
+                    kwargs.update(min_new_tokens=min_new_tokens, eos_token_id=eos)
                 if do_sample:
                     kwargs.update(temperature=temperature, top_p=top_p, top_k=0)
                 with torch.inference_mode():

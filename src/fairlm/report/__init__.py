@@ -3,7 +3,8 @@
 Built from ``results.json`` and ``samples_<benchmark>.jsonl`` only (no model is run):
 headline figures with their meaning, a chart and tables per benchmark, the most
 stereotyped examples, caveats, a side-by-side comparison of several runs, and a
-model-card section (also written as ``model_card.md``)::
+model-card section (also written as ``model_card.md``); a corpus audit from
+``fairlm data-audit --output`` adds a "Training data" section::
 
     from fairlm.report import write_report
     write_report(["runs/before", "runs/after"], "report.html", labels=["before", "after"])

@@ -87,8 +87,13 @@ def dot_chart(
     ideal: float | None = None,
     unit: str = "",
     digits: int = 2,
+    span: tuple[float, float] | None = None,
 ) -> str:
-    """An SVG string; groups keep the order in which they first appear in ``points``."""
+    """An SVG string; groups keep the order in which they first appear in ``points``.
+
+    ``span`` forces values that the axis must include (for example ``(0, 100)`` for
+    percentages of a whole), besides the points, their intervals and the ideal.
+    """
     groups: list[str] = []
     for p in points:
         if p.group not in groups:
@@ -97,6 +102,8 @@ def dot_chart(
     nums = [v for p in points for v in (p.value, p.ci_low, p.ci_high) if is_number(v)]
     if is_number(ideal):
         nums.append(float(ideal))  # type: ignore[arg-type]
+    if span is not None:
+        nums += [float(span[0]), float(span[1])]
     if not nums:
         nums = [0.0, 1.0]
     x0, x1, step = _domain(nums)

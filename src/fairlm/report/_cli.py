@@ -3,7 +3,8 @@
 Reads results.json and samples_<benchmark>.jsonl from each RUN_DIR (never runs a model)
 and writes an HTML file with no external resources, plus model_card.md next to it.
 Give several run directories (for example before and after debiasing) to compare them
-side by side.
+side by side. A JSON file written by `fairlm data-audit --output` may be given among
+them (or alone): it is shown as a "Training data" section.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "run_dirs", nargs="+", metavar="RUN_DIR", help="directories written by 'fairlm audit'"
+        "run_dirs",
+        nargs="+",
+        metavar="RUN_DIR",
+        help="directories written by 'fairlm audit', or data-audit JSON files written by "
+        "'fairlm data-audit --output'",
     )
     parser.add_argument(
         "-o",
@@ -33,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fairlm.errors import FairlmError
+    from fairlm.report._data_audit import is_data_audit_file
     from fairlm.report._html import write_report
 
     dirs = [Path(p) for p in args.run_dirs]
@@ -41,12 +47,16 @@ def run(args: argparse.Namespace) -> int:
         labels = [s.strip() for s in args.labels.split(",")]
         if len(labels) != len(dirs):
             raise FairlmError(
-                f"--labels has {len(labels)} names for {len(dirs)} run directories; give one each"
+                f"--labels has {len(labels)} names for {len(dirs)} run directories or files; "
+                "give one each"
             )
     base = dirs[-1] if dirs[-1].is_dir() else dirs[-1].parent
     output = Path(args.output) if args.output else base / "report.html"
     if output.exists() and output.is_dir():
         raise FairlmError(f"--output {output} is a directory; give a file name such as report.html")
     path = write_report(dirs, output, title=args.title, labels=labels)
-    print(f"wrote {path} and {path.parent / 'model_card.md'}")
+    if all(is_data_audit_file(p) for p in dirs):
+        print(f"wrote {path}")  # no audit run, so no model card
+    else:
+        print(f"wrote {path} and {path.parent / 'model_card.md'}")
     return 0

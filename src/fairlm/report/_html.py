@@ -22,6 +22,7 @@ from fairlm.report._benchmarks import (
 )
 from fairlm.report._charts import MARKERS, Point, dot_chart, marker_svg
 from fairlm.report._compare import CHANGE_RULE, Change, compare
+from fairlm.report._data_audit import DataAudit, training_data
 from fairlm.report._format import (
     direction_text,
     esc,
@@ -35,7 +36,7 @@ from fairlm.report._format import (
     metric_label,
     verdict_text,
 )
-from fairlm.report._load import Run, bench_title, benchmark_names, headline_figure, load_runs
+from fairlm.report._load import Run, bench_title, benchmark_names, headline_figure, load_inputs
 from fairlm.report._model_card import build_model_card
 from fairlm.report._style import CSS, SCRIPT, csp
 from fairlm.report._tables import render_tables
@@ -51,9 +52,10 @@ def build_report_html(
     title: str | None = None,
     labels: list[str] | None = None,
 ) -> str:
-    """The report for one or more run directories, as one HTML string."""
-    runs = load_runs([Path(p) for p in run_dirs], labels=labels)
-    return render(runs, title=title, model_card=build_model_card(runs))
+    """The report for run directories and data-audit JSON files, as one HTML string."""
+    runs, audits = load_inputs([Path(p) for p in run_dirs], labels=labels)
+    card = build_model_card(runs) if runs else ""
+    return render(runs, title=title, model_card=card, audits=audits)
 
 
 def write_report(
@@ -65,14 +67,17 @@ def write_report(
 ) -> Path:
     """Write the HTML report to ``output`` and ``model_card.md`` next to it; return ``output``.
 
-    Reads only saved ``results.json`` and ``samples_*.jsonl`` files; both outputs are
-    written atomically.
+    ``run_dirs`` are audit runs and data-audit JSON files (a JSON file whose ``kind`` is
+    ``fairlm.data_audit``); the latter fill the "Training data" section. Reads only
+    saved files; both outputs are written atomically, the model card only when there is
+    at least one audit run.
     """
-    runs = load_runs([Path(p) for p in run_dirs], labels=labels)
-    card = build_model_card(runs)
-    html = render(runs, title=title, model_card=card)
+    runs, audits = load_inputs([Path(p) for p in run_dirs], labels=labels)
+    card = build_model_card(runs) if runs else ""
+    html = render(runs, title=title, model_card=card, audits=audits)
     out = Path(output)
-    atomic_write_text(out.parent / "model_card.md", card)
+    if runs:
+        atomic_write_text(out.parent / "model_card.md", card)
     return atomic_write_text(out, html)
 
 
@@ -152,33 +157,58 @@ def _fig_index(runs: list[Run], name: str) -> tuple[list[tuple[str, str]], list[
 # -- the page ------------------------------------------------------------------------
 
 
-def render(runs: list[Run], *, title: str | None = None, model_card: str = "") -> str:
+def render(
+    runs: list[Run],
+    *,
+    title: str | None = None,
+    model_card: str = "",
+    audits: list[DataAudit] | None = None,
+) -> str:
+    audits = audits or []
     names = benchmark_names(runs)
     models: list[str] = []
     for r in runs:
         if r.model_name not in models:
             models.append(r.model_name)
-    title = title or f"Fairness report: {' vs '.join(models)}"
+    if models:
+        title = title or f"Fairness report: {' vs '.join(models)}"
+    else:
+        title = title or f"Training data report: {', '.join(a.label for a in audits)}"
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    nav = ['<li><a href="#summary">Summary</a></li>']
+    nav = ['<li><a href="#summary">Summary</a></li>'] if runs else []
+    if audits:
+        nav.append('<li><a href="#training-data">Training data</a></li>')
     nav += [f'<li><a href="#bench-{_slug(n)}">{esc(bench_title(runs, n))}</a></li>' for n in names]
-    nav += ['<li><a href="#model-card">Model card</a></li>', '<li><a href="#about">About</a></li>']
+    if runs:
+        nav.append('<li><a href="#model-card">Model card</a></li>')
+    nav.append('<li><a href="#about">About</a></li>')
+    n_in = len(runs) + len(audits)
+    what = f"{n_in} saved {'file' if not runs else 'run'}{'s' if n_in != 1 else ''}"
+    if runs and audits:
+        what = (
+            f"{len(runs)} saved run{'s' if len(runs) != 1 else ''} and "
+            f"{len(audits)} data audit{'s' if len(audits) != 1 else ''}"
+        )
+    counter = [0]
     body = [
         '<a class="skip" href="#main">Skip to the report</a>',
         '<header><div class="wrap">',
         f"<h1>{esc(title)}</h1>",
         f'<p class="muted">Written by fairlm {esc(__version__)} on {esc(now)} from '
-        f"{len(runs)} saved run{'s' if len(runs) != 1 else ''}; no model was run to make it.</p>",
+        f"{esc(what)}; no model was run to make it.</p>",
         f'<nav aria-label="Contents"><ul>{"".join(nav)}</ul></nav>',
         "</div></header>",
         '<main id="main" class="wrap">',
-        _summary(runs, names),
     ]
-    counter = [0]
+    if runs:
+        body.append(_summary(runs, names))
+    if audits:
+        body.append(training_data(audits, counter))
     for name in names:
         body.append(_bench_section(runs, name, counter))
-    body.append(_model_card_section(model_card))
-    body.append(_about(runs))
+    if runs:
+        body.append(_model_card_section(model_card))
+    body.append(_about(runs, audits))
     body.append("</main>")
     body.append(
         f'<footer class="wrap"><p>fairlm {esc(__version__)}. This page is self-contained: '
@@ -590,20 +620,32 @@ def _model_card_section(card: str) -> str:
     )
 
 
-def _about(runs: list[Run]) -> str:
-    items = "".join(f"<li>{esc(c)}</li>" for c in GENERAL_CAVEATS)
+def _about(runs: list[Run], audits: list[DataAudit]) -> str:
+    items = "".join(f"<li>{esc(c)}</li>" for c in GENERAL_CAVEATS) if runs else ""
     srcs = "".join(
         f"<li>{esc(r.label)}: <code>{esc(r.path)}</code> (results.json and "
         f"{len(r.samples)} samples file(s))</li>"
         for r in runs
     )
+    srcs += "".join(
+        f"<li>{esc(a.label)}: <code>{esc(a.path)}</code> (data audit)</li>" for a in audits
+    )
     rule = f"<p>{esc(CHANGE_RULE)}</p>" if len(runs) > 1 else ""
+    how = ""
+    if runs:
+        how += (
+            "<p>Each benchmark section has a chart (markers: values; bars: 95% CIs; dashed "
+            "line: the ideal value), the same numbers in a table, every recorded figure, the "
+            "most stereotyped examples from the saved per-example rows, and caveats.</p>"
+        )
+    if audits:
+        how += (
+            "<p>The training-data section counts words in a corpus; it has no confidence "
+            "intervals. Each of its charts has a table of the same numbers.</p>"
+        )
     return (
         '<section id="about" aria-labelledby="about-h">'
         '<h2 id="about-h">How to read this report</h2>'
-        f"<ul>{items}</ul>{rule}"
-        "<p>Each benchmark section has a chart (markers: values; bars: 95% CIs; dashed line: "
-        "the ideal value), the same numbers in a table, every recorded figure, the most "
-        "stereotyped examples from the saved per-example rows, and caveats.</p>"
+        f"{f'<ul>{items}</ul>' if items else ''}{rule}{how}"
         f"<h3>Sources</h3><ul>{srcs}</ul></section>"
     )

@@ -12,8 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from fairlm.errors import DataError, FairlmError
+from fairlm.report._data_audit import (
+    DATA_AUDIT_KIND,
+    DataAudit,
+    load_data_audit,
+    read_json_kind,
+)
 
-__all__ = ["Run", "load_run", "load_runs", "headline_figure", "benchmark_names", "bench_title"]
+__all__ = [
+    "Run",
+    "load_run",
+    "load_runs",
+    "load_inputs",
+    "headline_figure",
+    "benchmark_names",
+    "bench_title",
+]
 
 SUPPORTED_SCHEMA = 1
 
@@ -64,6 +78,34 @@ def load_run(path: str | Path, *, label: str | None = None) -> Run:
     return run
 
 
+def load_inputs(
+    paths: list[Path], *, labels: list[str] | None = None
+) -> tuple[list[Run], list[DataAudit]]:
+    """Audit runs and data-audit reports, told apart by one rule.
+
+    A path is a data audit when it is a JSON file whose ``"kind"`` is
+    ``"fairlm.data_audit"`` (what ``fairlm data-audit --output`` writes); anything else
+    is an audit run (a directory, or its ``results.json``). ``labels`` go one per path,
+    in order; run labels are made unique.
+    """
+    if not paths:
+        raise FairlmError("nothing to report: give a run directory or a data-audit JSON file")
+    if labels is not None and len(labels) != len(paths):
+        raise FairlmError(f"got {len(labels)} labels for {len(paths)} inputs")
+    runs: list[Run] = []
+    audits: list[DataAudit] = []
+    for i, p in enumerate(paths):
+        label = None if labels is None else labels[i]
+        if p.is_file():
+            data, kind = read_json_kind(p)
+            if kind == DATA_AUDIT_KIND:
+                audits.append(load_data_audit(p, data, label=label))
+                continue
+        runs.append(load_run(p, label=label))
+    _unique_labels(runs)
+    return runs, audits
+
+
 def load_runs(paths: list[Path], *, labels: list[str] | None = None) -> list[Run]:
     """Load several runs; labels default to the directory names, made unique."""
     if not paths:
@@ -71,6 +113,10 @@ def load_runs(paths: list[Path], *, labels: list[str] | None = None) -> list[Run
     if labels is not None and len(labels) != len(paths):
         raise FairlmError(f"got {len(labels)} labels for {len(paths)} run directories")
     runs = [load_run(p, label=None if labels is None else labels[i]) for i, p in enumerate(paths)]
+    return _unique_labels(runs)
+
+
+def _unique_labels(runs: list[Run]) -> list[Run]:
     seen: dict[str, int] = {}
     for run in runs:
         n = seen.get(run.label, 0)

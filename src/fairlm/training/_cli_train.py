@@ -82,6 +82,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="auto: bf16 on a GPU that supports it, else float32",
     )
     t.add_argument("--max-new-tokens", type=int, default=24, help="length of the saved samples")
+    t.add_argument(
+        "--min-new-tokens",
+        type=int,
+        default=8,
+        help="no end-of-text before this many sample tokens (a model trained on short "
+        "fragments otherwise ends every sample at once)",
+    )
     t.add_argument("--no-progress", dest="progress", action="store_false")
 
 
@@ -189,7 +196,13 @@ def run(args: argparse.Namespace) -> int:
     from fairlm.models import load_model
 
     lm = load_model(model_dir)
-    samples = lm.generate(list(PROMPTS), max_new_tokens=args.max_new_tokens, do_sample=False)
+    min_new = max(0, min(args.min_new_tokens, args.max_new_tokens))
+    samples = lm.generate(
+        list(PROMPTS),
+        max_new_tokens=args.max_new_tokens,
+        min_new_tokens=min_new,
+        do_sample=False,
+    )
     sample_rows = [
         {"prompt": p, "continuation": s[0]} for p, s in zip(PROMPTS, samples, strict=True)
     ]
@@ -212,6 +225,11 @@ def run(args: argparse.Namespace) -> int:
         "train": {k: v for k, v in result.to_dict().items() if k != "logs"},
         "held_out": final_eval,
         "samples": sample_rows,
+        "sampling": {
+            "do_sample": False,
+            "max_new_tokens": args.max_new_tokens,
+            "min_new_tokens": min_new,
+        },
         "config": cfg.to_dict(),
     }
     atomic_write_json(out / "train_report.json", report)
