@@ -17,38 +17,17 @@ import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _measure import run_timed  # benchmarks/_measure.py
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-# Runs a command and prints the peak RSS (KiB) of its largest process on the last line of
-# stderr: each measurement gets a fresh parent, so runs do not mask each other.
-_WRAP = (
-    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-    "sys.exit(r.returncode)"
-)
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GiB) of the largest process the command started."""
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _WRAP, *cmd], env=env, capture_output=True, text=True
-    )
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
-    return wall, int(proc.stderr.strip().splitlines()[-1]) / 2**20
 
 
 def main() -> None:
@@ -80,7 +59,7 @@ def main() -> None:
 
     one = work / "one"
     # warm-up: converts the model into the cache and fills the page cache
-    _run(
+    run_timed(
         [
             sys.executable,
             "-m",
@@ -93,7 +72,8 @@ def main() -> None:
         ],
         env,
     )
-    wall_1, rss_1 = _run([sys.executable, "-m", "fairlm", *common, "--output-dir", str(one)], env)
+    single = [sys.executable, "-m", "fairlm", *common, "--output-dir", str(one)]
+    wall_1, rss_1, _ = run_timed(single, env)
 
     many = work / "many"
     launch = [
@@ -111,7 +91,7 @@ def main() -> None:
         "--output-dir",
         str(many),
     ]
-    wall_n, rss_n = _run(launch, env)
+    wall_n, rss_n, _ = run_timed(launch, env)
 
     a = json.loads((one / "results.json").read_text())
     b = json.loads((many / "results.json").read_text())

@@ -21,18 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
-_WRAP = (
-    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-    "sys.exit(r.returncode)"
-)
+from _measure import run_timed  # benchmarks/_measure.py
 
 # lm-evaluation-harness task: its crows_pairs_english, reading the local CSV. The result
 # function is ours; it computes what the harness's does (stereotyped when the first
@@ -66,18 +60,6 @@ TASK_UTILS = textwrap.dedent(
 )
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _WRAP, *cmd], env=env, capture_output=True, text=True
-    )
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-4000:]}")
-    rss_gib = int(proc.stderr.strip().splitlines()[-1]) / 2**20
-    return wall, rss_gib, proc.stdout + proc.stderr
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lm-eval-python", required=True, help="python of lm_eval's environment")
@@ -101,7 +83,7 @@ def main() -> None:
     )
     env.pop("OMP_NUM_THREADS", None)
 
-    lm_wall, lm_rss, _ = timed(
+    lm_wall, lm_rss, _ = run_timed(
         [
             args.lm_eval_python,
             "-m",
@@ -125,7 +107,7 @@ def main() -> None:
         ],
         env,
     )
-    fl_wall, fl_rss, _ = timed(
+    fl_wall, fl_rss, _ = run_timed(
         [
             sys.executable,
             "-m",

@@ -1,0 +1,28 @@
+"""Timing a whole command: wall seconds and the peak memory of its largest process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+# Runs the command in a fresh parent and prints the peak RSS (KiB) of its largest
+# process on the last line of stderr, so measurements do not mask each other.
+_WRAP = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(r.returncode)"
+)
+
+
+def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """``(wall seconds, peak RSS in GiB, stdout + stderr)``; exits if the command fails."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAP, *cmd], env=env, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-4000:]}")
+    rss_gib = int(proc.stderr.strip().splitlines()[-1]) / 2**20
+    return wall, rss_gib, proc.stdout + proc.stderr
