@@ -25,6 +25,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("data", "fairlm.data._cli", "list, locate, verify or download the benchmark data sets"),
     ("train", "fairlm.training._cli_train", "train or continue pre-training a GPT-2-style model"),
     ("data-audit", "fairlm.training._cli_data_audit", "audit a corpus for demographic skew"),
+    ("augment", "fairlm.mitigation._cli_augment", "swap demographic terms in texts (CDA)"),
+    ("debias", "fairlm.mitigation._cli_debias", "reduce bias by fine-tuning, audit before+after"),
     ("report", "fairlm.report._cli", "write a self-contained HTML fairness report from saved runs"),
 ]
 

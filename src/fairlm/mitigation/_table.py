@@ -1,0 +1,80 @@
+"""The before/after table of a ``comparison.json`` (plain text or Markdown)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["KEY_FIGURES", "comparison_rows", "format_comparison"]
+
+# (benchmark, metric, group, label): the figures the README experiment reports.
+KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("crows_pairs", "stereotype_score", "gender", "CrowS-Pairs gender SS (50)"),
+    ("crows_pairs", "stereotype_score", "overall", "CrowS-Pairs overall SS (50)"),
+    ("stereoset", "stereotype_score", "gender", "StereoSet gender SS (50)"),
+    ("stereoset", "lm_score", "gender", "StereoSet gender LMS (100)"),
+    ("stereoset", "icat", "gender", "StereoSet gender ICAT (100)"),
+    ("stereoset", "stereotype_score", "overall", "StereoSet overall SS (50)"),
+    ("stereoset", "lm_score", "overall", "StereoSet overall LMS (100)"),
+    ("winobias", "pro_anti_gap", "overall", "WinoBias pro - anti, points (0)"),
+)
+
+
+def _ci(f: dict[str, Any] | None) -> str:
+    if not f or f.get("value") is None:
+        return "n/a"
+    if f.get("ci_low") is None:
+        return f"{f['value']:.2f}"
+    return f"{f['value']:.2f} [{f['ci_low']:.2f}, {f['ci_high']:.2f}]"
+
+
+def comparison_rows(
+    comparison: dict[str, Any], figures: Sequence[tuple[str, str, str, str]] = KEY_FIGURES
+) -> list[tuple[str, str, str, str]]:
+    """(label, before, after, change) strings for the key figures and perplexity."""
+    rows = []
+    for bench, metric, group, label in figures:
+        for r in comparison.get("benchmarks", {}).get(bench, []):
+            if r["metric"] == metric and r["group"] == group:
+                mark = ""
+                if r.get("beyond_ci"):
+                    mark = " (toward ideal, > CI half-width)"
+                elif r.get("toward_ideal"):
+                    mark = " (toward ideal)"
+                delta = "n/a" if r["delta"] is None else f"{r['delta']:+.2f}{mark}"
+                rows.append((label, _ci(r["before"]), _ci(r["after"]), delta))
+    ppl = comparison.get("perplexity")
+    if ppl:
+        rows.append(
+            (
+                "held-out perplexity (lower)",
+                _ci(ppl["before"]),
+                _ci(ppl["after"]),
+                f"{100 * ppl['relative_change']:+.1f}%",
+            )
+        )
+    adv = comparison.get("adversarial")
+    if adv and "probe_after" in adv:
+        b, a = adv["probe_before"], adv["probe_after"]
+        rows.append(
+            (
+                f"adversary probe accuracy, % (chance {b['chance']:.1f})",
+                f"{b['accuracy']:.2f}",
+                f"{a['accuracy']:.2f}",
+                f"{a['accuracy'] - b['accuracy']:+.2f}",
+            )
+        )
+    return rows
+
+
+def format_comparison(comparison: dict[str, Any], *, markdown: bool = False) -> str:
+    rows = comparison_rows(comparison)
+    head = ("figure (ideal)", "before [95% CI]", "after [95% CI]", "change")
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    title = f"method: {comparison.get('method')}  model: {comparison.get('base_model')}"
+    return "\n".join([title, fmt.format(*head), *(fmt.format(*r) for r in rows)])
