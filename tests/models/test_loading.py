@@ -151,3 +151,26 @@ def test_gguf_file_loads_directly(smollm2):
     a = lm.sentence_scores(["The nurse said she was tired."])
     b = smollm2.sentence_scores(["The nurse said she was tired."])
     np.testing.assert_allclose(a, b, atol=1e-3)
+
+
+def test_folder_written_by_fairlm_keeps_its_prefix_token(tiny_gpt2_dir, tmp_path):
+    import json
+    import shutil
+
+    from fairlm.models import load_model
+
+    folder = tmp_path / "debiased"
+    shutil.copytree(tiny_gpt2_dir, folder)
+    # the tiny tokenizer's only special token is <|endoftext|>; name another vocabulary
+    # token to see that the saved choice wins over the tokenizer's BOS
+    lm0 = load_model(folder)
+    other = lm0.tokenizer.convert_ids_to_tokens(5)
+    (folder / "fairlm_model.json").write_text(
+        json.dumps({"prefix_token": other, "license": "Apache-2.0", "builtin": "x"})
+    )
+    lm = load_model(folder)
+    assert lm.prefix_token == other and lm.prefix_token_id == 5
+    assert lm.describe()["license"] == "Apache-2.0" and lm.describe()["base_model"] == "x"
+    assert load_model(folder, prefix_token="<|endoftext|>").prefix_token == "<|endoftext|>"
+    (folder / "fairlm_model.json").write_text("not json")
+    assert load_model(folder).prefix_token == "<|endoftext|>"

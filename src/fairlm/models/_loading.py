@@ -66,6 +66,13 @@ def load_model(
     elif path.is_dir():
         source = path
         _check_weights(path)
+        # a folder fairlm wrote (a converted built-in, a debiased or trained model) says
+        # which prefix token its scores are comparable with, and carries its licence note
+        saved = _fairlm_model_json(path)
+        prefix_token = prefix_token or saved.get("prefix_token")
+        for key in ("license", "license_note", "builtin"):
+            if isinstance(saved.get(key), str):
+                info["base_model" if key == "builtin" else key] = saved[key]
     elif path.exists():
         raise ModelError(f"{name}: not a model directory or a .gguf file")
     elif _looks_like_path(name):
@@ -95,6 +102,20 @@ def load_model(
         max_batch_tokens=max_batch_tokens,
         info=info,
     )
+
+
+def _fairlm_model_json(path: Path) -> dict[str, Any]:
+    """The ``fairlm_model.json`` fairlm writes beside a model it saved ({} if none/invalid)."""
+    p = path / "fairlm_model.json"
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    if not isinstance(doc.get("prefix_token"), str):
+        doc.pop("prefix_token", None)
+    return doc
 
 
 def _looks_like_path(name: str) -> bool:
