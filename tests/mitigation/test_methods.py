@@ -245,6 +245,9 @@ def test_debias_cli_runs_end_to_end(tiny_gpt2_dir, data_dir, tmp_path, capsys):
     comp = json.loads((out / "comparison.json").read_text())
     assert comp["settings"]["strength"] == 0.5 and comp["settings"]["constraint_kind"] == "kl"
     assert "CrowS-Pairs overall SS (50)" in capsys.readouterr().out
+    # the report shows both runs side by side
+    html = (out / "report.html").read_text()
+    assert "before" in html and "after constraint" in html and "crows_pairs" in html
 
 
 def test_debias_refuses_a_baseline_of_another_model(tiny_gpt2_dir, data_dir, tmp_path):

@@ -103,6 +103,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--heldout-fraction", type=float, default=0.1)
     t.add_argument("--max-heldout", type=int, default=500)
     t.add_argument("--quiet", action="store_true", help="no progress bars")
+    t.add_argument(
+        "--no-report",
+        action="store_true",
+        help="do not write report.html (before/after side by side) in --output-dir",
+    )
 
     m = parser.add_argument_group("model")
     m.add_argument(
@@ -160,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         prefix_token=args.prefix_token,
         baseline_dir=args.baseline_dir,
+        report=not args.no_report,
         progress=not args.quiet,
         log=lambda m: print(m, file=sys.stderr),
     )

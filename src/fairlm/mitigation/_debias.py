@@ -79,6 +79,7 @@ def debias(
     prefix_token: str | None = None,
     baseline_dir: str | os.PathLike[str] | None = None,
     probe_max_train: int = 1000,
+    report: bool = True,
     progress: bool = True,
     log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
@@ -357,6 +358,16 @@ def debias(
     }
     atomic_write_json(out / "comparison.json", comparison)
     say(f"comparison: {out / 'comparison.json'}")
+    if report:
+        from fairlm.report import write_report
+
+        html = write_report(
+            [before_dir, out / "after"],
+            out / "report.html",
+            title=f"fairlm debias --method {method}: {model}",
+            labels=["before", f"after {method}"],
+        )
+        say(f"report: {html}")
     return comparison
 
 
