@@ -8,7 +8,9 @@ Runs, one after the other:
    lm_eval==0.4.13``), ``--model hf --model_args pretrained=<smollm2 dir>,dtype=float32
    --batch_size 16``, with a task defined here that is lm-evaluation-harness's
    ``crows_pairs_english`` (two choices, empty context, summed log-likelihood) pointed at
-   the same CSV fairlm reads (lm-evaluation-harness otherwise downloads a revised copy);
+   the same CSV fairlm reads (lm-evaluation-harness otherwise downloads a revised copy),
+   and ``prefix_token_id`` set to fairlm's prefix token (by default lm-evaluation-harness
+   would condition on the tokenizer's BOS, ``<|im_start|>`` here: a different score);
 2. ``fairlm audit --benchmarks crows_pairs --protocol lm-eval`` on the same model.
 
 Both are timed as whole commands (wall time including start-up and model load) with the
@@ -26,6 +28,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import numpy as np
 from _measure import run_timed  # benchmarks/_measure.py
 
 # lm-evaluation-harness task: its crows_pairs_english, reading the local CSV. The result
@@ -71,7 +74,15 @@ def main() -> None:
     from fairlm.models import BUILTIN_MODELS
     from fairlm.models._loading import ensure_builtin
 
-    model_dir = ensure_builtin(BUILTIN_MODELS["smollm2-135m"])
+    spec = BUILTIN_MODELS["smollm2-135m"]
+    model_dir = ensure_builtin(spec)
+    # lm-evaluation-harness conditions an empty context on the tokenizer's BOS token
+    # (<|im_start|> for this tokenizer); fairlm uses the document-start token the model
+    # was trained with (<|endoftext|>). Give lm-evaluation-harness the same token, so
+    # both do the same work and the log-likelihoods can be compared.
+    from transformers import AutoTokenizer
+
+    prefix_id = AutoTokenizer.from_pretrained(model_dir).convert_tokens_to_ids(spec.prefix_token)
     csv = dataset_path("crows_pairs", "crows_pairs/crows_pairs_anonymized.csv", None)
     work = Path(tempfile.mkdtemp(prefix="fairlm-vs-lmeval-"))
     tasks = work / "tasks"
@@ -91,7 +102,7 @@ def main() -> None:
             "--model",
             "hf",
             "--model_args",
-            f"pretrained={model_dir},dtype=float32",
+            f"pretrained={model_dir},dtype=float32,prefix_token_id={prefix_id}",
             "--batch_size",
             args.batch_size,
             "--tasks",
@@ -144,7 +155,9 @@ def main() -> None:
         more, less = theirs[key]
         diffs += [abs(more - r["score_more"]), abs(less - r["score_less"])]
         agree += (more > less) == r["stereotyped"]
-    ss_theirs = 100 * sum(m > le for m, le in theirs.values()) / len(theirs)
+    # over the same rows (the CSV repeats a few pairs word for word)
+    ss_theirs = 100 * sum(np.greater(*theirs[(r["sent_more"], r["sent_less"])]) for r in ours)
+    ss_theirs /= len(ours)
     ss_ours = 100 * sum(r["stereotyped"] for r in ours) / len(ours)
     print(f"CrowS-Pairs, smollm2-135m, float32, {len(ours)} pairs, {os.cpu_count()} cores")
     print(
