@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_text", "atomic_write_json", "write_jsonl"]
+__all__ = ["atomic_write_text", "atomic_write_json", "write_jsonl", "give_usual_modes"]
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -38,6 +38,15 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def give_usual_modes(folder: str | os.PathLike[str]) -> None:
+    """Give every file in ``folder`` the mode a plain ``open()`` would (some writers, like
+    safetensors through a temporary file, leave weights owner-only)."""
+    mode = 0o666 & ~_umask()
+    for p in Path(folder).iterdir():
+        if p.is_file() and not p.is_symlink():
+            p.chmod(mode)
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> Path:

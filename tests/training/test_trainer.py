@@ -260,6 +260,10 @@ def test_saved_model_loads_with_fairlm_and_transformers(tmp_path, tiny_gpt2_dir,
     trainer.train()
     out = trainer.save_model(tmp_path / "model")
     assert (out / "model.safetensors").is_file() and (out / "fairlm_training.json").is_file()
+    umask = os.umask(0)
+    os.umask(umask)
+    # the weights are as readable as any other file (safetensors alone leaves them 0600)
+    assert (out / "model.safetensors").stat().st_mode & 0o777 == 0o666 & ~umask
     ids = torch.tensor([train[0]["input_ids"]])
     model.eval()
     with torch.no_grad():

@@ -42,7 +42,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from fairlm._io import atomic_write_json
+from fairlm._io import atomic_write_json, give_usual_modes
 from fairlm.training._errors import TrainingError
 
 __all__ = [
@@ -651,6 +651,7 @@ class Trainer:
                 tmp / "fairlm_training.json",
                 {"step": self.step, "config": self.config.to_dict()},
             )
+            give_usual_modes(tmp)
             old = path.parent / f".{path.name}.old-{os.getpid()}"
             if path.exists():
                 os.replace(path, old)
