@@ -14,6 +14,9 @@ endif
 
 DEMO_DIR ?= runs/demo
 DEMO_LIMIT ?= 40
+# HolisticBias compares descriptors of one axis: 40 sentences give no pair to compare;
+# 400 with 8 nouns each give about 4 descriptors per axis
+DEMO_HB_LIMIT ?= 400
 
 .PHONY: install demo test test-fast lint bench clean
 
@@ -32,7 +35,8 @@ $(STAMP): pyproject.toml Makefile
 
 demo: install
 	$(BIN)/fairlm audit --model smollm2-135m --benchmarks all --limit $(DEMO_LIMIT) \
-		--output-dir $(DEMO_DIR)
+		--benchmark-arg holistic_bias.limit=$(DEMO_HB_LIMIT) \
+		--benchmark-arg holistic_bias.nouns_per_descriptor=8 --output-dir $(DEMO_DIR)
 
 test: install
 	$(BIN)/python -m pytest

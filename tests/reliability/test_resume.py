@@ -156,7 +156,9 @@ def test_chunk_size_must_be_positive(tiny_gpt2_dir, tmp_path, capsys):
     assert "--checkpoint-every must be at least 1" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("spec", ["bbq.categories=Age", "winobias.split=dev"])
+@pytest.mark.parametrize(
+    "spec", ["bbq.categories=Age", "winobias.split=dev", "holistic_bias.limit=400"]
+)
 def test_benchmark_args_reach_the_benchmark(spec, data_dir):
     from fairlm.benchmarks._audit import build_benchmarks
     from fairlm.benchmarks._cli import parse_benchmark_args
@@ -164,7 +166,7 @@ def test_benchmark_args_reach_the_benchmark(spec, data_dir):
     name = spec.split(".")[0]
     (bench,) = build_benchmarks([name], per_benchmark=parse_benchmark_args([spec], [name]))
     key, value = spec.split(".", 1)[1].split("=")
-    assert bench.config()[key] in (value, [value])
+    assert bench.config()[key] in (value, [value], int(value) if value.isdigit() else None)
 
 
 def test_benchmark_args_errors(tiny_gpt2_dir, capsys):
@@ -179,3 +181,5 @@ def test_benchmark_args_errors(tiny_gpt2_dir, capsys):
     assert "not among --benchmarks" in capsys.readouterr().err
     assert main([*base, "--benchmark-arg", "bbq"]) == 2
     assert "expected NAME.KEY=VALUE" in capsys.readouterr().err
+    assert main([*base, "--benchmark-arg", "bbq.data_dir=/elsewhere"]) == 2
+    assert "Unknown option of bbq 'data_dir'" in capsys.readouterr().err

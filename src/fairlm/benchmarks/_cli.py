@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME.KEY=VALUE",
         help="an option of one benchmark, e.g. bbq.categories=Age,Religion, "
-        "winobias.split=test, seat.tests=sent-weat6 (repeatable; values are JSON or text)",
+        "winobias.split=test, holistic_bias.limit=400 (repeatable; values are JSON or text)",
     )
     parser.add_argument(
         "--checkpoint-every",
@@ -122,12 +122,15 @@ def parse_benchmark_args(specs: list[str], names: list[str]) -> dict[str, dict[s
         cls = BENCHMARKS.get(bench)
         if bench not in names:
             raise FairlmError(f"--benchmark-arg {spec!r}: {bench} is not among --benchmarks")
+        # the benchmark's own options, and the shared ones it may override (a --limit of
+        # its own, say), but not the data folder, which --data-dir sets for all
+        shared = [p for p in inspect.signature(Benchmark.__init__).parameters if p != "self"]
         known = [
             p
-            for p in inspect.signature(cls.__init__).parameters
-            if p not in ("self", "args", "kwargs")
-            and p not in inspect.signature(Benchmark.__init__).parameters
+            for p in (*inspect.signature(cls.__init__).parameters, *shared)
+            if p not in ("self", "args", "kwargs", "data_dir")
         ]
+        known = list(dict.fromkeys(known))
         if key not in known:
             raise FairlmError(unknown_name_message(f"option of {bench}", key, known or ["(none)"]))
         try:
