@@ -17,7 +17,7 @@ from typing import Any
 
 from fairlm.errors import DataError
 from fairlm.report._charts import Point, dot_chart
-from fairlm.report._format import esc, fmt, is_number
+from fairlm.report._format import esc, fmt, html_table, is_number
 
 __all__ = [
     "DataAudit",
@@ -83,22 +83,8 @@ def load_data_audit(path: Path, data: Any, *, label: str | None = None) -> DataA
 
 
 def _table(head: list[str], rows: list[list[str]], *, caption: str, num: set[int]) -> str:
-    """Like the report's other tables; ``head`` is plain text, cells are escaped HTML."""
-    num_cls = ' class="num"'
-    th = "".join(
-        f'<th scope="col"{num_cls if i in num else ""}>{esc(h)}</th>' for i, h in enumerate(head)
-    )
-    body = []
-    for r in rows:
-        cells = []
-        for i, c in enumerate(r):
-            cls = ' class="num"' if i in num else ""
-            cells.append(f'<th scope="row"{cls}>{c}</th>' if i == 0 else f"<td{cls}>{c}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="scroll" tabindex="0"><table><caption>{esc(caption)}</caption>'
-        f"<thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+    """The report's table; ``head`` is plain text here, cells are escaped HTML."""
+    return html_table([esc(h) for h in head], rows, caption=caption, num=num)
 
 
 def _int(v: Any) -> str:

@@ -18,6 +18,7 @@ __all__ = [
     "verdict_text",
     "is_number",
     "metric_label",
+    "html_table",
 ]
 
 
@@ -117,3 +118,28 @@ def verdict_text(f: dict[str, Any]) -> str:
         )
     side = "above" if lo > ideal else "below"
     return f"The whole interval lies {side} the ideal {fmt_ideal(ideal)}: a measurable deviation."
+
+
+def html_table(
+    head: list[str], rows: list[list[str]], *, caption: str = "", num: set[int] | None = None
+) -> str:
+    """A scrollable table; cells are already-escaped HTML."""
+    num = num or set()
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    num_cls = ' class="num"'
+    th = "".join(
+        f'<th scope="col"{num_cls if i in num else ""}>{h}</th>' for i, h in enumerate(head)
+    )
+    body = []
+    for r in rows:
+        cells = []
+        for i, c in enumerate(r):
+            cls = ' class="num"' if i in num else ""
+            tag = "th" if i == 0 else "td"
+            scope = ' scope="row"' if i == 0 else ""
+            cells.append(f"<{tag}{scope}{cls}>{c}</{tag}>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="scroll" tabindex="0"><table>{cap}<thead><tr>{th}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )

@@ -31,6 +31,7 @@ from fairlm.report._format import (
     fmt_ideal,
     fmt_p,
     fmt_value,
+    html_table,
     ideal_text,
     is_number,
     metric_label,
@@ -93,31 +94,6 @@ def _signed(v: float | None) -> str:
         return "n/a"
     s = fmt(v)
     return s if s.startswith("\u2212") or s == fmt(0.0) else "+" + s
-
-
-def _table(
-    head: list[str], rows: list[list[str]], *, caption: str = "", num: set[int] | None = None
-) -> str:
-    """A scrollable table; cells are already-escaped HTML."""
-    num = num or set()
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    num_cls = ' class="num"'
-    th = "".join(
-        f'<th scope="col"{num_cls if i in num else ""}>{h}</th>' for i, h in enumerate(head)
-    )
-    body = []
-    for r in rows:
-        cells = []
-        for i, c in enumerate(r):
-            cls = ' class="num"' if i in num else ""
-            tag = "th" if i == 0 else "td"
-            scope = ' scope="row"' if i == 0 else ""
-            cells.append(f"<{tag}{scope}{cls}>{c}</{tag}>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="scroll" tabindex="0"><table>{cap}<thead><tr>{th}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
 
 
 def _beyond_html(ch: Change) -> str:
@@ -245,7 +221,7 @@ def _summary(runs: list[Run], names: list[str]) -> str:
             ]
         )
     out.append(
-        _table(
+        html_table(
             [
                 "Run",
                 "Model",
@@ -308,7 +284,7 @@ def _headline_card(runs: list[Run], name: str) -> str:
             [_run_key(i, runs[i].label), esc(fmt(f.get("value"))), esc(fmt_ci(f))]
             for i, f in present
         ]
-        parts.append(_table(["Run", "Value", "95% CI"], rows, num={1}))
+        parts.append(html_table(["Run", "Value", "95% CI"], rows, num={1}))
         (_, first), (_, last) = present[0], present[-1]
         ch = compare(first, last)
         parts.append(
@@ -412,7 +388,7 @@ def _chart_block(runs: list[Run], name: str, metric: str, counter: list[int]) ->
         head += [f"{esc(labels[i])}: value" if len(present) > 1 else "Value", "95% CI"]
     head.append("n")
     numcols = set(range(1, len(head)))
-    table = _table(head, rows, num=numcols)
+    table = html_table(head, rows, num=numcols)
     return (
         f'<figure aria-labelledby="{cid}-cap">{svg}'
         f'<figcaption id="{cid}-cap">{esc(cap)}</figcaption></figure>'
@@ -458,7 +434,7 @@ def _all_figures(runs: list[Run], name: str) -> str:
         rows.append(cells)
     # multi: values, CIs and the change; single: value, CI, n, p
     numcols = set(range(2, 3 + 2 * len(present))) if multi else {2, 3, 4, 5}
-    return _table(head, rows, num=numcols)
+    return html_table(head, rows, num=numcols)
 
 
 def _meta(runs: list[Run], name: str) -> str:
