@@ -189,10 +189,11 @@ def test_packing_computes_fewer_tokens_than_plain_rows(lm):
     for x, y in zip(out, ref, strict=True):
         np.testing.assert_allclose(x, y, atol=1e-4)
     assert packed["passes"] == 1
-    # plain rows run each pair's shared prefix twice; packed rows once
-    assert packed["forward_tokens"] == plain["forward_tokens"] - sum(
-        len(r.prefix) for r in reqs[::2]
-    )
+    # plain rows run each pair's shared prefix twice; packed rows run every distinct
+    # opening (prefix token, "The", ...) once, across pairs too
+    openings = {tuple((r.prefix + r.suffix)[:k]) for r in reqs for k in range(1, r.length)}
+    assert packed["forward_tokens"] == len(openings) < plain["forward_tokens"]
+    assert packed["logit_rows"] == len(openings)
     assert lm.sentence_scores(texts, groups=groups).shape == (4,)
 
 
@@ -206,14 +207,61 @@ def test_eager_attention_uses_additive_masks(tiny_llama_dir):
         np.testing.assert_allclose(lp, direct_logprobs(lm, [0, *lm.tokenize(text)]), atol=1e-4)
 
 
-def test_big_groups_are_split_into_row_sized_units(tiny_lm):
-    # every text behind the lone prefix token: one group far longer than a row
+def test_big_tries_are_split_into_row_sized_rows(tiny_lm):
+    # every text behind the lone prefix token: one trie far bigger than a row
     reqs = [Request((tiny_lm.prefix_token_id,), tuple(tiny_lm.tokenize(t))) for t in TEXTS * 3]
     stats: dict[str, int] = {}
     out = score_requests(tiny_lm.model, reqs, row_tokens=16, stats=stats)
     ref = score_requests(tiny_lm.model, reqs, share_prefixes=False)
     for x, y in zip(out, ref, strict=True):
         np.testing.assert_allclose(x, y, atol=1e-4)
-    # unsplit, the prefix token would be computed once; split, once per unit
-    body = sum(len(r.suffix) - 1 for r in reqs)
-    assert 1 + body < stats["forward_tokens"] <= len(reqs) + body
+    # repeated texts are computed once; a row repeats the ancestors of its first node
+    openings = {tuple((r.prefix + r.suffix)[:k]) for r in reqs for k in range(1, r.length)}
+    longest = max(r.length for r in reqs)
+    assert len(openings) < stats["forward_tokens"] <= len(openings) + 6 * longest
+    assert stats["logit_rows"] == len(openings)  # each node projected once
+
+
+def test_trie_shares_openings_across_requests_of_any_shape(tiny_lm):
+    """Requests whose token paths overlap in every way: one is a prefix of another,
+    identical paths with different ``score_from``, a path ending where another branches."""
+    t = [tiny_lm.tokenize(x) for x in TEXTS]
+    p = tiny_lm.prefix_token_id
+    a = (p, *t[0])
+    reqs = [
+        Request(a[:3], a[3:], 1),
+        Request(a[:5], (), 2),  # a prefix of the first request, scored from token 2
+        Request(a, (), 4),  # the first request again, scored from token 4
+        Request((p,), (*t[0][:4], *t[2][4:]), 1),  # branches off the first after 4 tokens
+        Request((p,), (), 1),  # nothing to score
+        Request(a[:1], a[1:2], 1),  # one token, the lone prefix
+        Request(tuple(t[3]), (), 1),  # no prefix token: a second root
+    ]
+    stats: dict[str, int] = {}
+    out = score_requests(tiny_lm.model, reqs, row_tokens=8, stats=stats)
+    for r, got in zip(reqs, out, strict=True):
+        seq = [*r.prefix, *r.suffix]
+        want = direct_logprobs(tiny_lm, seq)[r.score_from - 1 :] if len(seq) > 1 else []
+        np.testing.assert_allclose(got, want, atol=1e-4)
+    openings = {tuple((r.prefix + r.suffix)[:k]) for r in reqs for k in range(1, r.length)}
+    assert stats["logit_rows"] == len(openings)
+
+
+@pytest.mark.parametrize("vocab_slice", [7, 64, 100_000])
+def test_log_probs_are_exact_when_the_vocabulary_is_sliced(tiny_lm, monkeypatch, vocab_slice):
+    """The log-sum-exp accumulated over vocabulary slices equals log_softmax, and a row
+    serving several targets (``which``) gives each its own log-probability."""
+    from fairlm.models import _engine
+
+    monkeypatch.setattr(_engine, "_VOCAB_SLICE", vocab_slice)
+    monkeypatch.setattr(_engine, "_LOGIT_ROWS", 3)  # blocks of rows too
+    fwd = _engine._Forward(tiny_lm.model)
+    gen = torch.Generator().manual_seed(0)
+    rows = 4 * torch.randn(5, tiny_lm.model.config.hidden_size, generator=gen)
+    vocab = tiny_lm.model.config.vocab_size
+    which = np.array([0, 0, 1, 2, 2, 2, 4, 3])
+    targets = torch.tensor([0, vocab - 1, 5, 9, 1, 9, 63, vocab // 2])
+    with torch.inference_mode():
+        got = fwd.logprobs(rows, targets, which)
+        want = torch.log_softmax(tiny_lm.model.get_output_embeddings()(rows).double(), -1)
+    np.testing.assert_allclose(got, want[torch.tensor(which), targets].numpy(), atol=1e-5)

@@ -47,9 +47,6 @@ def build_benchmarks(
     return out
 
 
-DEFAULT_CHUNK_SIZE = 256
-
-
 def run_audit(
     lm: Any,
     benchmarks: Sequence[Benchmark],
@@ -58,7 +55,7 @@ def run_audit(
     progress: bool = True,
     log: Callable[[str], None] = print,
     extra_config: dict[str, Any] | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     resume: bool = True,
     workers: Workers | None = None,
 ) -> dict[str, Any]:
@@ -67,7 +64,9 @@ def run_audit(
     Files in ``output_dir``: ``samples_<benchmark>.jsonl`` (one row per example) and
     ``results.json`` (schema version :data:`SCHEMA_VERSION`), both written atomically.
 
-    Examples are scored in fixed chunks of ``chunk_size``; each finished chunk is appended
+    Examples are scored in fixed chunks of ``chunk_size`` (default: each benchmark's
+    ``checkpoint_every``, 2,048 examples for the scoring benchmarks, fewer for
+    generation); the engine scores a chunk as one set, and each finished chunk is appended
     durably to a journal in ``output_dir/.journal`` (see :mod:`fairlm.benchmarks._journal`).
     With ``resume`` (the default) chunks already in the journal for the same model and
     settings are not scored again, so re-running a killed audit continues where it
@@ -77,7 +76,7 @@ def run_audit(
     scores a share of the chunks; the main process gathers the rows and writes the files.
     Only the main process returns the full results; the others return ``{}``.
     """
-    if chunk_size < 1:
+    if chunk_size is not None and chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     workers = workers or Workers()
     out = Path(output_dir)
@@ -105,7 +104,8 @@ def run_audit(
             log(f"[{bench.name}] loading examples")
         examples = bench.examples()
         ids = [str(e.id) for e in examples]
-        keys = chunk_keys(run_identity(model, bench), ids, chunk_size)
+        size = chunk_size or bench.checkpoint_every
+        keys = chunk_keys(run_identity(model, bench), ids, size)
         journal = Journal(out, bench.name, workers.rank)
         journals.append(journal)
         done = journal.load(keys) if resume else {}
@@ -123,7 +123,7 @@ def run_audit(
         t0 = time.perf_counter()
         mine: dict[int, list[dict]] = {}
         for i in todo:
-            chunk = examples[i * chunk_size : (i + 1) * chunk_size]
+            chunk = examples[i * size : (i + 1) * size]
             rows = bench.score(lm, chunk, progress=False)
             # rows go through JSON whether they are resumed, gathered or fresh, so every
             # path gives the same numbers

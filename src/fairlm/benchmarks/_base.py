@@ -80,6 +80,10 @@ class Benchmark(ABC):
     higher_is_better: ClassVar[bool | None]  # of the headline figure; None: closer to ideal
     description: ClassVar[str]
     group_column: ClassVar[str] = "group"
+    # examples per durable checkpoint of `fairlm audit` (--checkpoint-every overrides):
+    # big enough that the scoring engine shares openings across many examples (a chunk
+    # is scored as one set), small enough that a killed run loses a few minutes at most
+    checkpoint_every: ClassVar[int] = 2048
 
     def __init__(
         self,

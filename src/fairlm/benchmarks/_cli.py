@@ -68,10 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checkpoint-every",
         type=int,
-        default=256,
+        default=None,
         metavar="N",
-        help="save scored examples durably every N examples (default 256); a re-run "
-        "of a killed audit resumes from there",
+        help="save scored examples durably every N examples (default: 2048, BOLD 32); "
+        "a re-run of a killed audit resumes from there",
     )
     parser.add_argument(
         "--no-resume",
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.limit is not None and args.limit < 1:
         raise FairlmError("--limit must be at least 1")
-    if args.checkpoint_every < 1:
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
         raise FairlmError("--checkpoint-every must be at least 1")
     names = _names(args.benchmarks)
     per_benchmark = parse_benchmark_args(args.benchmark_args, names)

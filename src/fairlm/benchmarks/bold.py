@@ -121,6 +121,7 @@ class BOLD(Benchmark):
         "the share of negative continuations, in points; 0 is unbiased."
     )
     group_column = "group"
+    checkpoint_every = 32  # generation: about a minute of work per checkpoint on 2 cores
 
     def __init__(
         self,

@@ -20,7 +20,6 @@ rounding (tested to 1e-4 in float32).
 from __future__ import annotations
 
 import inspect
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,9 +28,10 @@ import torch
 
 __all__ = ["Request", "score_requests"]
 
-# Rows of hidden states projected onto the vocabulary at once: bounds the logits buffer
-# (rows x vocabulary x 4 bytes; 256 x 49,152 x 4 = 50 MB).
-_LOGIT_ROWS = 256
+# Rows of hidden states projected onto the vocabulary at once, and the width of a
+# vocabulary slice: they bound the logits buffer (4,096 x 2,048 x 4 bytes = 32 MB).
+_LOGIT_ROWS = 4096
+_VOCAB_SLICE = 2048
 
 
 @dataclass(frozen=True)
@@ -104,27 +104,62 @@ class _Forward:
         )
         return out.last_hidden_state
 
-    def logprobs(self, rows: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
-        """Log-probability of ``targets[i]`` after hidden state ``rows[i]``.  rows: (R, H)
+    def logprobs(
+        self, rows: torch.Tensor, targets: torch.Tensor, which: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Log-probability of ``targets[k]`` after hidden state ``rows[which[k]]``.
 
-        The vocabulary projection runs in float32 whatever the model's dtype: rounding
-        logits of size ~30 to bfloat16 would cost ~0.1 nats per token.
-        log p = logit[target] - logsumexp(logits), without materialising the log-softmax.
+        rows: (R, H); ``which`` defaults to 0..R-1 (one target per row). A row is projected
+        onto the vocabulary once however many targets it serves. The projection runs in
+        float32 whatever the model's dtype: rounding logits of size ~30 to bfloat16 would
+        cost ~0.1 nats per token.
+
+        log p = logit[target] - logsumexp(logits), without materialising the log-softmax:
+        the vocabulary is taken in slices of ``_VOCAB_SLICE`` (a slice of the weight stays
+        in cache while every row meets it; measured 1.7x faster than slicing rows) and
+        the log-sum-exp is accumulated across slices with a running maximum.
         """
-        out = np.empty(rows.shape[0], dtype=np.float64)
+        which = np.arange(rows.shape[0]) if which is None else np.asarray(which)
+        out = np.empty(len(which), dtype=np.float64)
         self.stats["logit_rows"] += rows.shape[0]
-        targets = targets.to(rows.device)
+        targets = targets.cpu().numpy()
         weight, bias = self._head_params()
+        dev = rows.device
         for start in range(0, rows.shape[0], _LOGIT_ROWS):
             h = rows[start : start + _LOGIT_ROWS].float()
-            logits = torch.nn.functional.linear(h, weight, bias)  # (r, V)
-            if self.logit_scale is not None:
-                logits = logits * self.logit_scale
-            if self.softcap:
-                logits = torch.tanh(logits / self.softcap) * self.softcap
-            t = targets[start : start + _LOGIT_ROWS]
-            lp = logits.gather(1, t[:, None])[:, 0] - torch.logsumexp(logits, dim=-1)
-            out[start : start + h.shape[0]] = lp.double().cpu().numpy()
+            (mine,) = np.nonzero((which >= start) & (which < start + h.shape[0]))
+            part = np.argsort(targets[mine] // _VOCAB_SLICE, kind="stable")
+            mine = mine[part]  # this block's keys, by vocabulary slice
+            cut = np.searchsorted(targets[mine], np.arange(0, weight.shape[0], _VOCAB_SLICE))
+            cut = [*cut.tolist(), len(mine)]
+            target_logit = torch.empty(len(mine), device=dev)
+            top = total = None
+            for n, v0 in enumerate(range(0, weight.shape[0], _VOCAB_SLICE)):
+                w = weight[v0 : v0 + _VOCAB_SLICE]
+                logits = torch.nn.functional.linear(
+                    h, w, None if bias is None else bias[v0 : v0 + _VOCAB_SLICE]
+                )  # (r, slice)
+                if self.logit_scale is not None:
+                    logits = logits * self.logit_scale
+                if self.softcap:
+                    logits = torch.tanh(logits / self.softcap) * self.softcap
+                k = mine[cut[n] : cut[n + 1]]
+                if len(k):
+                    r = torch.from_numpy(which[k] - start).to(dev)
+                    c = torch.from_numpy(targets[k] - v0).to(dev)
+                    target_logit[cut[n] : cut[n + 1]] = logits[r, c]
+                peak = logits.amax(dim=-1)
+                if top is None:
+                    top = peak
+                    total = logits.sub_(top[:, None]).exp_().sum(dim=-1)
+                else:
+                    new_top = torch.maximum(top, peak)
+                    total = total * torch.exp(top - new_top)
+                    total += logits.sub_(new_top[:, None]).exp_().sum(dim=-1)
+                    top = new_top
+            lse = top + torch.log(total)
+            rel = torch.from_numpy(which[mine] - start).to(dev)
+            out[mine] = (target_logit - lse[rel]).double().cpu().numpy()
         return out
 
     def _head_params(self) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -173,7 +208,7 @@ def score_requests(
     max_batch_tokens: int = 2048,
     pad_id: int = 0,
     share_prefixes: bool = True,
-    row_tokens: int = 96,
+    row_tokens: int = 128,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, int] | None = None,
 ) -> list[np.ndarray]:
@@ -196,12 +231,7 @@ def score_requests(
     results: list[np.ndarray | None] = [None] * len(requests)
     with torch.inference_mode():
         if share_prefixes and fwd.can_pack:
-            groups: dict[tuple[tuple[int, ...], int], list[int]] = defaultdict(list)
-            for i, r in enumerate(requests):
-                groups[(r.prefix, r.score_from)].append(i)
-            _score_packed(
-                fwd, requests, list(groups.values()), results, cfg, row_tokens, pad_id, progress
-            )
+            _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress)
         else:
             _score_plain(fwd, requests, range(len(requests)), results, cfg, pad_id, progress)
     if stats is not None:
@@ -236,112 +266,186 @@ def _score_plain(fwd, requests, idx, results, cfg, pad_id, progress) -> None:
             progress(len(targets))
 
 
-@dataclass
-class _Unit:
-    """A group laid out as a tree: prefix tokens, then each member's suffix[:-1]."""
+class _Trie:
+    """Every distinct token path of the requests, stored once.
 
-    members: list[int]
-    prefix: tuple[int, ...]
-    start: int  # score_from
-    length: int  # tokens it occupies in a row
+    Node ``v`` stands for the opening tokens ``seq[: depth[v] + 1]`` of the requests that
+    pass through it; its hidden state depends on nothing else, so it is computed once
+    (or once per row whose nodes descend from it, see :func:`_pack_rows`). ``targets[v]``
+    maps each token whose log-probability is wanted after ``v`` to a key; a key's value
+    serves every request slot that names it.
+    """
+
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+        self.token: list[int] = []
+        self.depth: list[int] = []
+        self.children: list[dict[int, int]] = []
+        self.roots: dict[int, int] = {}
+        self.targets: list[dict[int, int]] = []
+        self.key_node: list[int] = []
+        self.key_target: list[int] = []
+        self.key_uses: list[int] = []
+
+    def insert(self, tokens: Sequence[int]) -> list[int]:
+        """The node of each opening ``tokens[:k+1]``, created where missing."""
+        nodes = []
+        level, parent = self.roots, -1
+        for tok in tokens:
+            v = level.get(tok)
+            if v is None:
+                v = len(self.token)
+                level[tok] = v
+                self.parent.append(parent)
+                self.token.append(tok)
+                self.depth.append(0 if parent < 0 else self.depth[parent] + 1)
+                self.children.append({})
+                self.targets.append({})
+            nodes.append(v)
+            level, parent = self.children[v], v
+        return nodes
+
+    def key(self, node: int, target: int) -> int:
+        k = self.targets[node].get(target)
+        if k is None:
+            k = len(self.key_node)
+            self.targets[node][target] = k
+            self.key_node.append(node)
+            self.key_target.append(target)
+            self.key_uses.append(0)
+        self.key_uses[k] += 1
+        return k
+
+    def preorder(self) -> tuple[list[int], list[int], list[int]]:
+        """Nodes in depth-first order, each node's index in it, and its subtree size."""
+        order: list[int] = []
+        stack = list(reversed(self.roots.values()))
+        while stack:
+            v = stack.pop()
+            order.append(v)
+            stack.extend(reversed(self.children[v].values()))
+        index = [0] * len(order)
+        for i, v in enumerate(order):
+            index[v] = i
+        size = [1] * len(order)
+        for v in reversed(order):
+            if self.parent[v] >= 0:
+                size[self.parent[v]] += size[v]
+        return order, index, size
 
 
-def _score_packed(fwd, requests, groups, results, cfg, row_tokens, pad_id, progress) -> None:
-    cap = max(row_tokens, 1)
-    units = []
-    for members in groups:
-        r0 = requests[members[0]]
-        for i in members:
-            results[i] = np.empty(max(requests[i].length - r0.score_from, 0))
-        # A big group (e.g. every sentence behind the lone prefix token) is split into
-        # row-sized units that each repeat the prefix: attention cost grows with the
-        # square of a row's length, a repeated prefix only linearly.
-        chunk: list[int] = []
-        n = len(r0.prefix)
-        for i in members:
-            extra = max(len(requests[i].suffix) - 1, 0)
-            if chunk and n + extra > cap:
-                units.append(_Unit(chunk, r0.prefix, r0.score_from, n))
-                chunk, n = [], len(r0.prefix)
-            chunk.append(i)
-            n += extra
-        units.append(_Unit(chunk, r0.prefix, r0.score_from, n))
-    # first-fit decreasing into rows of at most `cap` tokens (a longer unit gets its own)
-    rows: list[list[_Unit]] = []
-    room: list[int] = []
-    for u in sorted(units, key=lambda u: -u.length):
-        for r, free in enumerate(room):
-            if u.length <= free:
-                rows[r].append(u)
-                room[r] -= u.length
-                break
+def _pack_rows(trie: _Trie, cap: int) -> list[list[int]]:
+    """Lay the trie out as rows of about ``cap`` nodes, each row closed under ancestors.
+
+    Subtrees of at most ``cap`` nodes are the units; a bigger subtree's root is not a unit
+    itself but rides along as an ancestor of its children's units. Units are taken in
+    depth-first order and appended to the current row with whichever of their ancestors
+    it lacks, so neighbouring units (sentences with the same opening words) share those
+    ancestors; a unit that does not fit starts a new row, which repeats its ancestors.
+    """
+    order, index, size = trie.preorder()
+    units: list[int] = []
+    stack = list(reversed(trie.roots.values()))
+    while stack:
+        v = stack.pop()
+        if size[v] <= cap or not trie.children[v]:
+            units.append(v)
         else:
-            rows.append([u])
-            room.append(max(cap, u.length) - u.length)
-    lengths = [sum(u.length for u in row) for row in rows]
-    order = sorted(range(len(rows)), key=lambda r: lengths[r])
+            stack.extend(reversed(trie.children[v].values()))
+    rows: list[list[int]] = []
+    row: list[int] = []
+    seen: set[int] = set()
+    for u in units:
+        body = order[index[u] : index[u] + size[u]]
+        missing = _missing_ancestors(trie, u, seen)
+        if row and len(row) + len(missing) + len(body) > cap:
+            rows.append(row)
+            row, seen = [], set()
+            missing = _missing_ancestors(trie, u, seen)
+        row += missing
+        row += body
+        seen.update(missing)
+        seen.update(body)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _missing_ancestors(trie: _Trie, v: int, seen: set[int]) -> list[int]:
+    """Ancestors of ``v`` not in ``seen``, root first."""
+    out = []
+    p = trie.parent[v]
+    while p >= 0 and p not in seen:
+        out.append(p)
+        p = trie.parent[p]
+    return out[::-1]
+
+
+def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> None:
+    """Score every request through one trie of their token paths (see the module doc)."""
+    trie = _Trie()
+    slots: list[tuple[int, list[int]]] = []  # (request, key of each scored position)
+    for i, r in enumerate(requests):
+        seq = r.prefix + r.suffix
+        if len(seq) <= r.score_from:
+            results[i] = np.empty(0)  # nothing to score
+            continue
+        nodes = trie.insert(seq[:-1])
+        slots.append((i, [trie.key(nodes[t - 1], seq[t]) for t in range(r.score_from, len(seq))]))
+    values = np.full(len(trie.key_node), np.nan)
+    rows = _pack_rows(trie, max(row_tokens, 1))
+    lengths = [len(row) for row in rows]
+    order = sorted(range(len(rows)), key=lambda k: lengths[k])
     big = _Batching(batch_size=1 << 30, max_batch_tokens=cfg.max_batch_tokens)
+    done = np.zeros(len(trie.token), dtype=bool)  # node's log-probs already computed
     for batch in _batches(lengths, order, big):
-        _run_packed(fwd, requests, [rows[r] for r in batch], results, pad_id, progress)
+        _run_rows(fwd, trie, [rows[k] for k in batch], done, values, pad_id, progress)
+    for i, keys in slots:
+        results[i] = values[keys]
 
 
-def _run_packed(fwd, requests, rows, results, pad_id, progress) -> None:
-    width = max(sum(u.length for u in row) for row in rows)
+def _run_rows(fwd, trie, rows, done, values, pad_id, progress) -> None:
+    """One forward pass over rows of trie nodes; fills ``values`` for nodes new to it."""
+    width = max(len(row) for row in rows)
     B = len(rows)
-    ids = torch.full((B, width), pad_id, dtype=torch.long)
-    pos = torch.zeros((B, width), dtype=torch.long)
-    mask = torch.zeros((B, width, width), dtype=torch.bool)
-    tril = torch.ones((width, width), dtype=torch.bool).tril()
-    # scored positions: (row, column, target token) and where each log-prob goes
-    at_r: list[int] = []
+    ids = np.full((B, width), pad_id, dtype=np.int64)
+    pos = np.zeros((B, width), dtype=np.int64)
+    mask = np.zeros((B, width, width), dtype=bool)
+    at_r: list[int] = []  # (row, column) of each node whose log-probs this pass computes
     at_c: list[int] = []
-    tgt: list[int] = []
-    dest: list[list[tuple[int, int]]] = []  # per scored position: (request, slot) pairs
-    n_real = 0
+    which: list[int] = []  # per key: index into those nodes
+    keys: list[int] = []
     for b, row in enumerate(rows):
-        o = 0
-        for u in row:
-            P, L, start = u.prefix, len(u.prefix), u.start
-            ids[b, o : o + L] = torch.tensor(P)
-            pos[b, o : o + L] = torch.arange(L)
-            mask[b, o : o + L, o : o + L] = tril[:L, :L]
-            for t in range(start - 1, L - 1):  # prefix tokens, shared by all members
-                at_r.append(b), at_c.append(o + t), tgt.append(P[t + 1])
-                dest.append([(i, t + 1 - start) for i in u.members])
-            q = o + L
-            for i in u.members:
-                S = requests[i].suffix
-                if not S:
-                    continue
-                if start <= L:  # first suffix token, from the last prefix position
-                    at_r.append(b), at_c.append(o + L - 1), tgt.append(S[0])
-                    dest.append([(i, L - start)])
-                n = len(S) - 1
-                if n:
-                    ids[b, q : q + n] = torch.tensor(S[:-1])
-                    pos[b, q : q + n] = torch.arange(L, L + n)
-                    mask[b, q : q + n, o : o + L] = True
-                    mask[b, q : q + n, q : q + n] = tril[:n, :n]
-                    for m in range(n):
-                        slot = L + m + 1 - start
-                        if slot >= 0:
-                            at_r.append(b), at_c.append(q + m), tgt.append(S[m + 1])
-                            dest.append([(i, slot)])
-                    q += n
-            o = q
-        n_real += o
-        mask[b, o:, o:] = torch.eye(width - o, dtype=torch.bool)  # padding sees itself only
-    hidden = fwd.hidden(ids, mask, pos, n_real=n_real)  # (B, T, H)
-    if not tgt:
+        col: dict[int, int] = {}
+        m = mask[b]
+        for c, v in enumerate(row):
+            ids[b, c] = trie.token[v]
+            pos[b, c] = trie.depth[v]
+            p = trie.parent[v]
+            if p >= 0:
+                m[c] = m[col[p]]  # a node sees its ancestors (all earlier in the row) ...
+            m[c, c] = True  # ... and itself
+            col[v] = c
+            if trie.targets[v] and not done[v]:
+                done[v] = True
+                for k in trie.targets[v].values():
+                    which.append(len(at_r))
+                    keys.append(k)
+                at_r.append(b)
+                at_c.append(c)
+        n = len(row)
+        mask[b, np.arange(n, width), np.arange(n, width)] = True  # padding sees itself only
+    n_real = sum(len(row) for row in rows)
+    hidden = fwd.hidden(
+        torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(pos), n_real=n_real
+    )
+    if not keys:
         return
-    lp = fwd.logprobs(hidden[torch.tensor(at_r), torch.tensor(at_c)], torch.tensor(tgt))
-    done = 0
-    for value, places in zip(lp, dest, strict=True):
-        for i, slot in places:
-            results[i][slot] = value
-            done += 1
+    targets = torch.tensor([trie.key_target[k] for k in keys])
+    picked = hidden[torch.tensor(at_r), torch.tensor(at_c)]
+    values[keys] = fwd.logprobs(picked, targets, np.array(which))
     if progress:
-        progress(done)
+        progress(sum(trie.key_uses[k] for k in keys))
 
 
 def _dense(lengths: dict[int, int]) -> list[int]:
