@@ -265,3 +265,47 @@ def test_log_probs_are_exact_when_the_vocabulary_is_sliced(tiny_lm, monkeypatch,
         got = fwd.logprobs(rows, targets, which)
         want = torch.log_softmax(tiny_lm.model.get_output_embeddings()(rows).double(), -1)
     np.testing.assert_allclose(got, want[torch.tensor(which), targets].numpy(), atol=1e-5)
+
+
+def test_onednn_linears_give_the_same_scores_and_are_put_back(lm, monkeypatch):
+    """With the oneDNN path forced on (big jobs only, normally), scores equal the plain
+    path's, and afterwards the model's layers are its own again."""
+    from fairlm.models import _engine, _onednn
+
+    texts = TEXTS * 2
+    reqs = [Request((lm.prefix_token_id,), tuple(lm.tokenize(t))) for t in texts]
+    ref = score_requests(lm.model, reqs, fast=False)
+    monkeypatch.setattr(_engine, "_FAST_MIN_TOKENS", 0)
+    seen = []
+    real = _onednn.packed_linears
+
+    def spy(root, rows_hint):
+        ctx = real(root, rows_hint)
+        seen.append(ctx)
+        return ctx
+
+    monkeypatch.setattr(_onednn, "packed_linears", spy)
+    got = score_requests(lm.model, reqs)
+    assert seen  # the fast path ran
+    for x, y in zip(got, ref, strict=True):
+        np.testing.assert_allclose(x, y, atol=1e-4)
+    linears = [m for m in lm.model.modules() if type(m) is torch.nn.Linear]
+    assert linears and all("forward" not in m.__dict__ for m in linears)
+
+
+def test_packed_linears_match_torch_linear_in_both_dtypes():
+    from fairlm.models import _onednn
+
+    gen = torch.Generator().manual_seed(1)
+    for dtype, tol in ((torch.float32, 1e-4), (torch.bfloat16, 5e-2)):
+        layer = torch.nn.Linear(24, 40).to(dtype)
+        x = torch.randn(3, 5, 24, generator=gen).to(dtype)
+        root = torch.nn.Sequential(layer)
+        with torch.inference_mode():
+            want = layer(x)
+            with _onednn.packed_linears(root, 16) as n:
+                got = layer(x)
+            assert n == (1 if _onednn.available(layer.weight) else 0)
+            again = layer(x)
+        torch.testing.assert_close(got.float(), want.float(), atol=tol, rtol=0)
+        assert torch.equal(again, want)

@@ -5,6 +5,7 @@ output."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -176,10 +177,8 @@ def test_holistic_bias_survives_edited_files(member, edits, tmp_path):
     folder.mkdir(exist_ok=True)
     for name, text in HOLISTIC.items():
         (folder / name).write_bytes(_mutate(text, edits) if name == member else text.encode())
-    try:
+    with contextlib.suppress(DataError):
         read_holistic_bias(folder, version="v1.1")
-    except DataError:
-        pass
 
 
 def test_huge_line_is_read_or_refused_cleanly(tmp_path):

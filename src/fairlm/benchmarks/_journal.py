@@ -28,6 +28,7 @@ __all__ = ["Journal", "chunk_keys", "run_identity", "JOURNAL_DIR"]
 
 JOURNAL_DIR = ".journal"
 
+
 def run_identity(model: dict[str, Any], bench: Any) -> dict[str, Any]:
     """What a row depends on: the model and the benchmark's scoring settings."""
     # the whole config: some benchmarks (SEAT) compute per-row intervals while scoring
@@ -83,8 +84,10 @@ class Journal:
                     if not isinstance(rec, dict):
                         continue
                     idx = wanted.get(rec.get("key"))
-                    if idx is not None and rec.get("chunk") == idx and isinstance(
-                        rec.get("rows"), list
+                    if (
+                        idx is not None
+                        and rec.get("chunk") == idx
+                        and isinstance(rec.get("rows"), list)
                     ):
                         done[idx] = rec["rows"]
         return done
