@@ -156,6 +156,38 @@ def test_chunk_size_must_be_positive(tiny_gpt2_dir, tmp_path, capsys):
     assert "--checkpoint-every must be at least 1" in capsys.readouterr().err
 
 
+def test_default_chunks_are_each_benchmarks_own(tiny_lm, data_dir, tmp_path, monkeypatch):
+    """Without --checkpoint-every, a benchmark is journaled in chunks of its own
+    ``checkpoint_every``; each chunk goes to the benchmark's scorer as one call."""
+    from fairlm.benchmarks import get_benchmark
+    from fairlm.benchmarks._audit import build_benchmarks, run_audit
+
+    cls = get_benchmark("crows_pairs")
+    monkeypatch.setattr(cls, "checkpoint_every", 7)
+    calls: list[int] = []
+    real = cls.score
+
+    def counting(self, lm, examples, *, progress=True):
+        calls.append(len(examples))
+        return real(self, lm, examples, progress=progress)
+
+    monkeypatch.setattr(cls, "score", counting)
+    (bench,) = build_benchmarks(["crows_pairs"], limit=20, n_bootstrap=20)
+    assert get_benchmark("bold").checkpoint_every == 32  # generation: smaller chunks
+    run_audit(tiny_lm, [bench], output_dir=tmp_path, progress=False, log=lambda _: None)
+    assert calls == [7, 7, 6]
+    calls.clear()
+    run_audit(
+        tiny_lm,
+        [bench],
+        output_dir=tmp_path / "b",
+        progress=False,
+        log=lambda _: None,
+        chunk_size=10,
+    )
+    assert calls == [10, 10]
+
+
 @pytest.mark.parametrize(
     "spec", ["bbq.categories=Age", "winobias.split=dev", "holistic_bias.limit=400"]
 )
