@@ -3,7 +3,8 @@
     python benchmarks/audit_scale.py                       # full CrowS-Pairs, smollm2-135m
     python benchmarks/audit_scale.py --benchmarks crows_pairs,winobias --limit 300
 
-Runs ``fairlm audit`` once as a single process, then under ``accelerate launch
+Runs ``fairlm audit`` once as a single process (with the chunks of examples a
+multi-process run makes: one per process), then under ``accelerate launch
 --multi_gpu --num_processes N`` (on a machine without GPUs the processes share the CPU
 cores and talk over gloo), checks that both wrote exactly the same figures and samples,
 and prints the wall times, their ratio and the peak resident memory of the largest
@@ -40,6 +41,13 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the two output folders")
     args = ap.parse_args()
 
+    # Both runs use the chunks the multi-process run gets by default (one per process),
+    # so that they batch the same work and their samples can be compared byte for byte.
+    from fairlm.benchmarks._audit import build_benchmarks
+
+    benches = build_benchmarks(args.benchmarks.split(","), limit=args.limit)
+    chunk = min(min(b.checkpoint_every, -(-len(b.examples()) // args.processes)) for b in benches)
+
     work = Path(tempfile.mkdtemp(prefix="fairlm-scale-"))
     common = [
         "audit",
@@ -51,6 +59,8 @@ def main() -> None:
         args.dtype,
         "--no-report",
         "--quiet",
+        "--checkpoint-every",
+        str(chunk),
     ]
     if args.limit:
         common += ["--limit", str(args.limit)]

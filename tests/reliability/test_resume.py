@@ -187,6 +187,28 @@ def test_default_chunks_are_each_benchmarks_own(tiny_lm, data_dir, tmp_path, mon
     )
     assert calls == [10, 10]
 
+    # a second process of two: 20 examples make 2 default chunks of 10, and it scores one
+    from fairlm.benchmarks._workers import Workers
+
+    class SecondOfTwo(Workers):
+        def barrier(self) -> None:
+            pass
+
+        def gather(self, obj):
+            return [{}, obj]
+
+    monkeypatch.setattr(cls, "checkpoint_every", 2048)
+    calls.clear()
+    out = run_audit(
+        tiny_lm,
+        [bench],
+        output_dir=tmp_path / "c",
+        progress=False,
+        log=lambda _: None,
+        workers=SecondOfTwo(rank=1, world=2),
+    )
+    assert out == {} and calls == [10]
+
 
 @pytest.mark.parametrize(
     "spec", ["bbq.categories=Age", "winobias.split=dev", "holistic_bias.limit=400"]

@@ -66,7 +66,8 @@ def run_audit(
 
     Examples are scored in fixed chunks of ``chunk_size`` (default: each benchmark's
     ``checkpoint_every``, 2,048 examples for the scoring benchmarks, fewer for
-    generation); the engine scores a chunk as one set, and each finished chunk is appended
+    generation, and small enough to give every process a chunk); the engine scores a
+    chunk as one set, and each finished chunk is appended
     durably to a journal in ``output_dir/.journal`` (see :mod:`fairlm.benchmarks._journal`).
     With ``resume`` (the default) chunks already in the journal for the same model and
     settings are not scored again, so re-running a killed audit continues where it
@@ -105,6 +106,9 @@ def run_audit(
         examples = bench.examples()
         ids = [str(e.id) for e in examples]
         size = chunk_size or bench.checkpoint_every
+        if chunk_size is None and workers.world > 1:
+            # at least one chunk per process, or the others would sit idle
+            size = max(1, min(size, -(-len(examples) // workers.world)))
         keys = chunk_keys(run_identity(model, bench), ids, size)
         journal = Journal(out, bench.name, workers.rank)
         journals.append(journal)
