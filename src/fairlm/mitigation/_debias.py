@@ -180,19 +180,15 @@ def debias(
         from fairlm.mitigation._data import attribute_examples
         from fairlm.mitigation.adversarial import AdversaryHead, adversarial_loss, probe_accuracy
 
-        train_ds = attribute_examples(
-            tok,
-            train_texts,
-            [aug.attribute(t) for t in train_texts],
-            prefix_id=prefix_id,
-            max_length=max_length,
-        )
-        held_attr = attribute_examples(
-            tok,
-            heldout,
-            [aug.attribute(t) for t in heldout],
-            prefix_id=prefix_id,
-            max_length=max_length,
+        train_ds, held_attr = (
+            attribute_examples(
+                tok,
+                texts,
+                [aug.attribute(t) for t in texts],
+                prefix_id=prefix_id,
+                max_length=max_length,
+            )
+            for texts in (train_texts, heldout)
         )
         probe_train = _labelled_sample(train_ds, probe_max_train, seed)
         say(f"adversary: probing the original model ({len(probe_train)} labelled texts)")
