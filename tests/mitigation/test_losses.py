@@ -124,9 +124,8 @@ def test_constraint_without_counterfactuals_is_the_lm_loss(tiny):
     assert logs["cf_penalty"] == 0.0 and loss.item() == pytest.approx(logs["lm_loss"])
 
 
-def test_adversarial_gradients_are_reversed_for_the_lm_only(tiny):
-    lm = tiny
-    lm.model.eval()  # deterministic forward passes
+def _he_she_batch_and_head(lm):
+    """Three texts (attribute 0, 1 and none) as a batch, and a seeded 2-way adversary."""
     ex = attribute_examples(
         lm.tokenizer,
         ["He came back.", "She came back.", "It rained."],
@@ -136,7 +135,13 @@ def test_adversarial_gradients_are_reversed_for_the_lm_only(tiny):
     )
     batch = collate(ex, pad_id=lm.pad_token_id)
     torch.manual_seed(0)
-    head = AdversaryHead(lm.model.config.n_embd, 2, width=8)
+    return batch, AdversaryHead(lm.model.config.n_embd, 2, width=8)
+
+
+def test_adversarial_gradients_are_reversed_for_the_lm_only(tiny):
+    lm = tiny
+    lm.model.eval()  # deterministic forward passes
+    batch, head = _he_she_batch_and_head(lm)
     strength = 0.7
 
     lm.model.zero_grad()
@@ -170,16 +175,7 @@ def test_encode_prepends_prefix_and_truncates(tiny):
 def test_confusion_objective_moves_the_lm_only_and_is_log_c_at_chance(tiny):
     lm = tiny
     lm.model.eval()
-    ex = attribute_examples(
-        lm.tokenizer,
-        ["He came back.", "She came back.", "It rained."],
-        [0, 1, -1],
-        prefix_id=lm.prefix_token_id,
-        max_length=64,
-    )
-    batch = collate(ex, pad_id=lm.pad_token_id)
-    torch.manual_seed(0)
-    head = AdversaryHead(lm.model.config.n_embd, 2, width=8)
+    batch, head = _he_she_batch_and_head(lm)
     loss_fn = adversarial_loss(0.3, objective="confusion")
     w = lm.model.transformer.wte.weight
 
