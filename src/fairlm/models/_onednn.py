@@ -19,6 +19,7 @@ once (about 0.3 s for 135M parameters), so the engine does it only for work big 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 
 import torch
@@ -72,16 +73,9 @@ def packed_linears(root: torch.nn.Module, rows_hint: int) -> Iterator[int]:
             if packed is None:
                 continue
             bias = None if module.bias is None else module.bias.detach()
-            module.forward = _bound(packed, bias)
+            module.forward = functools.partial(linear, packed=packed, bias=bias)
             swapped.append(module)
         yield len(swapped)
     finally:
         for module in swapped:
             del module.forward
-
-
-def _bound(packed: torch.Tensor, bias: torch.Tensor | None):
-    def forward(x: torch.Tensor) -> torch.Tensor:
-        return linear(x, packed, bias)
-
-    return forward
