@@ -43,10 +43,10 @@ def main() -> None:
 
     # Both runs use the chunks the multi-process run gets by default (one per process),
     # so that they batch the same work and their samples can be compared byte for byte.
-    from fairlm.benchmarks._audit import build_benchmarks
+    from fairlm.benchmarks._audit import build_benchmarks, default_chunk_size
 
     benches = build_benchmarks(args.benchmarks.split(","), limit=args.limit)
-    chunk = min(min(b.checkpoint_every, -(-len(b.examples()) // args.processes)) for b in benches)
+    chunk = min(default_chunk_size(b, len(b.examples()), args.processes) for b in benches)
 
     work = Path(tempfile.mkdtemp(prefix="fairlm-scale-"))
     common = [

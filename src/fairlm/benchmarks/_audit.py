@@ -19,7 +19,13 @@ from fairlm.benchmarks._journal import Journal, chunk_keys, run_identity
 from fairlm.benchmarks._workers import Workers
 from fairlm.errors import FairlmError
 
-__all__ = ["SCHEMA_VERSION", "build_benchmarks", "run_audit", "format_summary"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "build_benchmarks",
+    "default_chunk_size",
+    "run_audit",
+    "format_summary",
+]
 
 SCHEMA_VERSION = 1
 
@@ -45,6 +51,12 @@ def build_benchmarks(
         except (ValueError, TypeError) as exc:
             raise FairlmError(f"{name}: {exc}") from None
     return out
+
+
+def default_chunk_size(bench: Benchmark, n_examples: int, processes: int = 1) -> int:
+    """The benchmark's ``checkpoint_every``, but at least one chunk per process (or the
+    others would sit idle)."""
+    return max(1, min(bench.checkpoint_every, -(-n_examples // max(processes, 1))))
 
 
 def run_audit(
@@ -105,10 +117,7 @@ def run_audit(
             log(f"[{bench.name}] loading examples")
         examples = bench.examples()
         ids = [str(e.id) for e in examples]
-        size = chunk_size or bench.checkpoint_every
-        if chunk_size is None and workers.world > 1:
-            # at least one chunk per process, or the others would sit idle
-            size = max(1, min(size, -(-len(examples) // workers.world)))
+        size = chunk_size or default_chunk_size(bench, len(examples), workers.world)
         keys = chunk_keys(run_identity(model, bench), ids, size)
         journal = Journal(out, bench.name, workers.rank)
         journals.append(journal)
