@@ -273,7 +273,7 @@ def score_requests(
     fwd.fast = fast and sum(r.length for r in requests) >= _FAST_MIN_TOKENS
     # The transformer body goes through oneDNN only in bfloat16: in float32 its sums
     # (another order, other blocking) moved SmolLM2's sentence log-likelihoods by up to
-    # 8e-3 nats against a float64 pass, where MKL's stay within 5e-4; the vocabulary
+    # 8e-3 nats against a float64 pass, where MKL's stay within 5.3e-4; the vocabulary
     # projection is as exact either way and always runs in float32 (see logprobs).
     layers = (
         _onednn.packed_linears(fwd.body, cfg.max_batch_tokens)

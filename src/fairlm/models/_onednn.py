@@ -7,7 +7,7 @@ layout, reached 150-180 GFLOP/s on the same shapes in the same runs.
 
 Both are float32 products, but not equally exact in a deep model: with every float32
 layer of SmolLM2-135M on oneDNN, sentence log-likelihoods moved by up to 8e-3 nats
-against a float64 pass (MKL: within 5e-4). So the engine uses oneDNN for the float32
+against a float64 pass (MKL: within 5.3e-4). So the engine uses oneDNN for the float32
 vocabulary projection (exact to 1e-5 there) and for the body only in bfloat16.
 
 :func:`packed_linears` swaps the ``forward`` of every ``nn.Linear`` under a module for
