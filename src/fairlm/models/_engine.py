@@ -16,7 +16,9 @@ position ids (a node's depth). Rows of similar length are batched, so almost no 
 is computed; the vocabulary projection and log-softmax run once per node whose next
 token is scored, a vocabulary slice at a time. Models whose attention cannot take a
 custom mask use the plain path: one right-padded row per request, length-sorted batches.
-On the CPU, big jobs run the vocabulary projection through oneDNN (:mod:`._onednn`).
+On the CPU, big jobs run the vocabulary projection through oneDNN (:mod:`._onednn`). A
+half-precision model keeps its matrix products in its dtype and computes everything
+else in float32 (:mod:`._mixed`).
 
 Results come back in input order and equal one-request-at-a-time scoring up to float
 rounding (tested to 1e-4 in float32).
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from fairlm.models import _onednn
+from fairlm.models import _mixed, _onednn
 
 __all__ = ["Request", "score_requests"]
 
@@ -88,6 +90,7 @@ class _Forward:
         # work done, for benchmarks: tokens through the body (real and padding), logit rows
         self.stats = {"forward_tokens": 0, "padding_tokens": 0, "logit_rows": 0, "passes": 0}
         self.dtype = next(model.parameters()).dtype
+        self.compute_dtype = self.dtype  # of the body's activations (float32 when mixed)
         impl = getattr(model.config, "_attn_implementation", "sdpa") or "sdpa"
         self.bool_masks = impl != "eager"
         params = inspect.signature(self.body.forward).parameters
@@ -110,8 +113,9 @@ class _Forward:
         if mask.dim() == 3:  # (B, 1, T, T): True = may attend, or additive for eager kernels
             mask = mask[:, None]
             if not self.bool_masks:
-                mask = torch.zeros(mask.shape, dtype=self.dtype, device=self.device).masked_fill(
-                    ~mask, torch.finfo(self.dtype).min
+                dtype = self.compute_dtype
+                mask = torch.zeros(mask.shape, dtype=dtype, device=self.device).masked_fill(
+                    ~mask, torch.finfo(dtype).min
                 )
         kwargs = {} if position_ids is None else {"position_ids": position_ids.to(self.device)}
         out = self.body(
@@ -271,16 +275,19 @@ def score_requests(
     cfg = _Batching(batch_size=max(1, batch_size), max_batch_tokens=max(1, max_batch_tokens))
     results: list[np.ndarray | None] = [None] * len(requests)
     fwd.fast = fast and sum(r.length for r in requests) >= _FAST_MIN_TOKENS
-    # The transformer body goes through oneDNN only in bfloat16: in float32 its sums
-    # (another order, other blocking) moved SmolLM2's sentence log-likelihoods by up to
-    # 8e-3 nats against a float64 pass, where MKL's stay within 5.3e-4; the vocabulary
-    # projection is as exact either way and always runs in float32 (see logprobs).
-    layers = (
-        _onednn.packed_linears(fwd.body, cfg.max_batch_tokens)
-        if fwd.fast and fwd.dtype == torch.bfloat16
-        else contextlib.nullcontext()
-    )
-    with torch.inference_mode(), layers:
+    # A half-precision body computes in float32 between its matrix products (see
+    # _mixed), whose weights go through oneDNN for big jobs. A float32 body stays on
+    # MKL: through oneDNN its sums (another order, other blocking) moved SmolLM2's
+    # sentence log-likelihoods by up to 8e-3 nats against a float64 pass, where MKL's
+    # stay within 5.3e-4. The vocabulary projection is as exact either way and always
+    # runs in float32 (see logprobs).
+    layers: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if fwd.dtype in _mixed.HALF_DTYPES:
+        layers = _mixed.float32_between_products(
+            fwd.body, pack=fwd.fast, rows_hint=cfg.max_batch_tokens
+        )
+        fwd.compute_dtype = torch.float32
+    with layers, torch.inference_mode():
         if share_prefixes and fwd.can_pack:
             _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress)
         else:

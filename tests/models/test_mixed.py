@@ -1,0 +1,116 @@
+"""Half-precision scoring: matrix products in the model's dtype, the rest in float32."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from fairlm.models import _engine, _mixed
+from fairlm.models._engine import Request, score_requests
+
+TEXTS = [
+    "The doctor said that he would come back tomorrow.",
+    "The nurse said that she would come back tomorrow.",
+    "People from that country are very friendly.",
+    "Women are bad at math and science, or so the old man said to the engineer.",
+]
+
+
+def _logprobs(model, ids: list[int]) -> np.ndarray:
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0].double()  # (T, V)
+    lp = torch.log_softmax(logits, dim=-1)
+    return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
+
+
+def _round(t: torch.Tensor) -> torch.Tensor:
+    return t.bfloat16().float()
+
+
+def _mixed_reference(path):
+    """A float32 model computing what the mixed pass should: bfloat16-rounded weights,
+    and each body linear layer's input and output rounded to bfloat16. A product of
+    bfloat16 numbers is exact in float32, so only the order of the sums differs, but
+    that can move an output across a bfloat16 rounding boundary (one step is 0.4%)."""
+    from fairlm.models import load_model
+
+    model = load_model(path, dtype="float32").model
+    head = model.get_output_embeddings()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(_round(p))
+    for m in model.modules():
+        if type(m) is torch.nn.Linear and m is not head:
+            m.register_forward_pre_hook(lambda _, args: (_round(args[0]),))
+            m.register_forward_hook(lambda _, __, out: _round(out))
+    return model
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+@pytest.mark.parametrize("fast", [False, True])
+def test_half_model_computes_in_float32_between_products(folder, fast, request, monkeypatch):
+    """The engine's scores of a bfloat16 model match an independent float32 computation
+    of the same rounding (GPT-2's Conv1D layers are not nn.Linear: all float32), far
+    closer than the bfloat16 model run as loaded (residual stream in bfloat16)."""
+    from fairlm.models import load_model
+
+    path = request.getfixturevalue(folder)
+    lm = load_model(path, dtype="bfloat16")
+    ref_model = _mixed_reference(path)
+    if fast:  # oneDNN with reordered weights, normally for big jobs only
+        monkeypatch.setattr(_engine, "_FAST_MIN_TOKENS", 0)
+    seqs = [[lm.prefix_token_id, *lm.tokenize(t)] for t in TEXTS]
+    got = score_requests(lm.model, [Request(tuple(s)) for s in seqs])
+    err = as_is_err = 0.0
+    for s, lp in zip(seqs, got, strict=True):
+        ref = _logprobs(ref_model, s)
+        err = max(err, np.abs(lp - ref).max())
+        as_is_err = max(as_is_err, np.abs(_logprobs(lm.model, s) - ref).max())
+    # measured: GPT-2 8e-7 vs 0.016 as loaded; Llama 2.0e-3 vs 0.029
+    assert err < 5e-3
+    assert as_is_err > 5 * err
+    # the model is its own again
+    assert all(p.dtype == torch.bfloat16 for p in lm.model.parameters())
+    assert all("forward" not in m.__dict__ for m in lm.model.modules())
+
+
+def test_float32_between_products_and_restored_afterwards():
+    gen = torch.Generator().manual_seed(0)
+    emb = torch.nn.Embedding(10, 8)
+    layer = torch.nn.Linear(8, 6)
+    norm = torch.nn.LayerNorm(6)
+    root = torch.nn.Sequential(emb, layer, norm).to(torch.bfloat16)
+    before = {name: (p, p.data_ptr()) for name, p in root.named_parameters()}
+    ids = torch.tensor([[1, 2, 3]])
+    x = torch.randn(2, 8, generator=gen)
+    with torch.no_grad(), _mixed.float32_between_products(root, pack=False) as n:
+        assert n == 1
+        assert emb.weight.dtype == norm.weight.dtype == torch.float32
+        assert layer.weight.dtype == torch.bfloat16
+        y = layer(x)
+        want = torch.nn.functional.linear(x.bfloat16(), layer.weight, layer.bias).float()
+        assert y.dtype == torch.float32 and torch.equal(y, want)
+        assert root(ids).dtype == torch.float32
+    for name, p in root.named_parameters():
+        assert p is before[name][0] and p.data_ptr() == before[name][1]
+        assert p.dtype == torch.bfloat16
+    assert "forward" not in layer.__dict__
+    # also after an error inside the block
+    with pytest.raises(RuntimeError), _mixed.float32_between_products(root, pack=False):
+        raise RuntimeError("boom")
+    assert emb.weight.dtype == torch.bfloat16 and "forward" not in layer.__dict__
+
+
+def test_an_input_read_by_several_layers_is_cast_once():
+    cast = _mixed._LastCast()
+    x = torch.randn(3, 4)
+    first = cast(x, torch.bfloat16)
+    assert cast(x, torch.bfloat16) is first
+    assert torch.equal(first, x.bfloat16())
+    x.add_(1.0)  # changed in place: cast again
+    again = cast(x, torch.bfloat16)
+    assert again is not first and torch.equal(again, x.bfloat16())
+    assert cast(x.clone(), torch.bfloat16) is not again  # another tensor
+    h = x.bfloat16()
+    assert cast(h, torch.bfloat16) is h  # already in the dtype
