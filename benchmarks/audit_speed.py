@@ -12,17 +12,21 @@ Runs the whole CrowS-Pairs benchmark (1,508 pairs, 3,016 sentences) on smollm2-1
 3. float32, bias-bench protocol: time;
 4. BBQ: tokens computed with the shared context scored once vs three times, on a sample.
 
-lm-evaluation-harness itself is not run here (it needs its hub copy of the data); the
-reference figures below were measured on this machine kind by the issue's author:
-lm-evaluation-harness 0.4.13, ``--model hf --batch_size 16``, float32, its
-crows_pairs_english task pointed at the same CSV: 120 s wall, 103 s of scoring,
-29 sentences/s, 1.6 GiB peak memory.
+The lm-evaluation-harness figures printed in-process are against the issue's reference,
+measured on this machine kind by the issue's author: lm-evaluation-harness 0.4.13,
+``--model hf --batch_size 16``, float32, its crows_pairs_english task pointed at the same
+CSV: 120 s wall, 103 s of scoring, 29 sentences/s, 1.6 GiB peak memory. With
+``--lm-eval-python`` (the python of an environment with ``lm_eval==0.4.13``), the script
+then runs lm-evaluation-harness and ``fairlm audit`` in both dtypes side by side as whole
+commands, in interleaved rounds (``benchmarks/lm_eval_side_by_side.py``), which is the
+comparison that counts: the host's speed drifts.
 
-    python benchmarks/audit_speed.py
+    python benchmarks/audit_speed.py [--lm-eval-python PATH [--rounds N]]
 """
 
 from __future__ import annotations
 
+import argparse
 import resource
 import time
 
@@ -73,13 +77,18 @@ def naive_scores(lm, texts: list[str]) -> np.ndarray:
 
 
 def main() -> None:
-    peak32 = gemm_flops(torch.float32)
-    print(
-        f"float32 matrix multiply on this machine: {peak32 / 1e9:.0f} GFLOP/s "
-        f"({torch.get_num_threads()} threads)"
-    )
-
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lm-eval-python", help="then time lm-evaluation-harness side by side")
+    ap.add_argument("--rounds", type=int, default=2, help="side-by-side rounds")
+    args = ap.parse_args()
+    before = gemm_flops(torch.float32)
     lm, rows, summary, t = run_crows("float32", "lm-eval")
+    after = gemm_flops(torch.float32)  # the host's speed drifts: time it on both sides
+    peak32 = (before + after) / 2
+    print(
+        f"float32 matrix multiply on this machine: {before / 1e9:.0f} GFLOP/s before the "
+        f"run, {after / 1e9:.0f} after ({torch.get_num_threads()} threads)"
+    )
     n_sent = 2 * len(rows)
     tokens = lm.stats["forward_tokens"]
     flops = 2 * lm.num_parameters * tokens / t["score"]
@@ -92,7 +101,7 @@ def main() -> None:
     print(
         f"  tokens computed {tokens} (+{lm.stats['padding_tokens']} padding) in "
         f"{lm.stats['passes']} passes; effective {flops / 1e9:.0f} GFLOP/s = "
-        f"{flops / peak32:.0%} of the float32 matrix-multiply peak"
+        f"{flops / peak32:.0%} of the float32 matrix multiply (mean of both)"
     )
     print(
         f"  vs lm-evaluation-harness reference ({LM_EVAL_WALL_S:.0f} s wall): "
@@ -144,6 +153,12 @@ def main() -> None:
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this process: {peak_mb:.0f} MiB")
+    del lmb
+    if args.lm_eval_python:
+        from lm_eval_side_by_side import compare  # benchmarks/lm_eval_side_by_side.py
+
+        print("\n[side by side with lm-evaluation-harness, whole commands]", flush=True)
+        compare(args.lm_eval_python, rounds=args.rounds)
 
 
 if __name__ == "__main__":

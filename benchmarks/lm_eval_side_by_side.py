@@ -142,7 +142,7 @@ def compare(lm_eval_python: str, *, batch_size: str = "16", limit=None, rounds: 
             "--no-report",
             "--quiet",
             "--output-dir",
-            str(work / f"fairlm-{dtype}"),
+            str(work / f"fairlm-{dtype}-{len(times[dtype])}"),  # a fresh folder per round
             *(["--limit", str(limit)] if limit else []),
         ]
 
@@ -159,7 +159,8 @@ def compare(lm_eval_python: str, *, batch_size: str = "16", limit=None, rounds: 
             flush=True,
         )
 
-    (samples_file,) = (work / "lm_eval").rglob("samples_crows_pairs_english_local*.jsonl")
+    # each round wrote its own samples file; they hold the same values: read the last
+    samples_file = max((work / "lm_eval").rglob("samples_crows_pairs_english_local*.jsonl"))
     theirs = {}
     for line in samples_file.read_text().splitlines():
         s = json.loads(line)
@@ -167,7 +168,7 @@ def compare(lm_eval_python: str, *, batch_size: str = "16", limit=None, rounds: 
         theirs[(s["doc"]["sent_more"], s["doc"]["sent_less"])] = (float(more), float(less))
 
     def samples(dtype: str) -> list[dict]:
-        path = work / f"fairlm-{dtype}" / "samples_crows_pairs.jsonl"
+        path = work / f"fairlm-{dtype}-{rounds - 1}" / "samples_crows_pairs.jsonl"
         return [json.loads(x) for x in path.open()]
 
     ours, ours16 = samples("float32"), samples("bfloat16")
