@@ -45,8 +45,9 @@ def load_model(
     * a Hugging Face hub id such as ``gpt2`` (needs a network connection the first time).
 
     ``dtype`` float32 (default) gives exact scores; bfloat16 is faster on recent CPUs
-    and GPUs. ``trust_remote_code`` stays off unless asked: it runs code from the model
-    repository.
+    and GPUs (scoring multiplies in bfloat16 and computes the rest in float32, see
+    :mod:`fairlm.models._mixed`). ``trust_remote_code`` stays off unless asked: it runs
+    code from the model repository.
     """
     if dtype not in _DTYPES:
         raise ModelError(f"dtype must be one of {', '.join(_DTYPES)}, not {dtype!r}")
