@@ -90,7 +90,8 @@ class _Forward:
         # work done, for benchmarks: tokens through the body (real and padding), logit rows
         self.stats = {"forward_tokens": 0, "padding_tokens": 0, "logit_rows": 0, "passes": 0}
         self.dtype = next(model.parameters()).dtype
-        self.compute_dtype = self.dtype  # of the body's activations (float32 when mixed)
+        # of the body's activations: a half-precision body computes in float32 (_mixed)
+        self.compute_dtype = torch.float32 if self.dtype in _mixed.HALF_DTYPES else self.dtype
         impl = getattr(model.config, "_attn_implementation", "sdpa") or "sdpa"
         self.bool_masks = impl != "eager"
         params = inspect.signature(self.body.forward).parameters
@@ -262,9 +263,10 @@ def score_requests(
     path). ``progress`` is called with the number of scored tokens finished after each
     pass; ``stats``, when given, receives counts of the work done (tokens through the
     model, padding tokens, rows projected onto the vocabulary, forward passes). ``fast``
-    runs the vocabulary projection (and, in bfloat16, the linear layers) through oneDNN
-    with reordered weights on the CPU when the work is big enough
-    (:mod:`fairlm.models._onednn`).
+    runs the vocabulary projection (and, in half precision, the linear layers) through
+    oneDNN with reordered weights on the CPU when the work is big enough
+    (:mod:`fairlm.models._onednn`). A bfloat16 or float16 model computes in float32
+    between its matrix products (:mod:`fairlm.models._mixed`).
     """
     for i, r in enumerate(requests):
         if r.score_from < 1:
@@ -282,11 +284,10 @@ def score_requests(
     # stay within 5.3e-4. The vocabulary projection is as exact either way and always
     # runs in float32 (see logprobs).
     layers: contextlib.AbstractContextManager = contextlib.nullcontext()
-    if fwd.dtype in _mixed.HALF_DTYPES:
+    if fwd.compute_dtype != fwd.dtype:
         layers = _mixed.float32_between_products(
             fwd.body, pack=fwd.fast, rows_hint=cfg.max_batch_tokens
         )
-        fwd.compute_dtype = torch.float32
     with layers, torch.inference_mode():
         if share_prefixes and fwd.can_pack:
             _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress)
