@@ -85,6 +85,17 @@ def _build(kind: str, path: Path, n_positions: int = 128) -> Path:
     return path
 
 
+def direct_logprobs(model, ids: list[int]):
+    """log p(ids[k] | ids[:k]) for k >= 1 from one plain forward pass of the full model."""
+    import numpy as np
+    import torch
+
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0].double()  # (T, V)
+    lp = torch.log_softmax(logits, dim=-1)
+    return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
+
+
 @pytest.fixture(scope="session")
 def tiny_gpt2_dir(tmp_path_factory) -> Path:
     """A saved tiny random GPT-2: 2 layers, hidden size 32, ~400-token vocabulary."""

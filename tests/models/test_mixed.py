@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from tests.conftest import direct_logprobs
 
 from fairlm.models import _engine, _mixed
 from fairlm.models._engine import Request, score_requests
@@ -15,13 +16,6 @@ TEXTS = [
     "People from that country are very friendly.",
     "Women are bad at math and science, or so the old man said to the engineer.",
 ]
-
-
-def _logprobs(model, ids: list[int]) -> np.ndarray:
-    with torch.no_grad():
-        logits = model(torch.tensor([ids])).logits[0].double()  # (T, V)
-    lp = torch.log_softmax(logits, dim=-1)
-    return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
 
 
 def _round(t: torch.Tensor) -> torch.Tensor:
@@ -64,9 +58,9 @@ def test_half_model_computes_in_float32_between_products(folder, fast, request, 
     got = score_requests(lm.model, [Request(tuple(s)) for s in seqs])
     err = as_is_err = 0.0
     for s, lp in zip(seqs, got, strict=True):
-        ref = _logprobs(ref_model, s)
+        ref = direct_logprobs(ref_model, s)
         err = max(err, np.abs(lp - ref).max())
-        as_is_err = max(as_is_err, np.abs(_logprobs(lm.model, s) - ref).max())
+        as_is_err = max(as_is_err, np.abs(direct_logprobs(lm.model, s) - ref).max())
     # measured: GPT-2 8e-7 vs 0.016 as loaded; Llama 2.0e-3 vs 0.029
     assert err < 5e-3
     assert as_is_err > 5 * err

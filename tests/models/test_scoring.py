@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from tests.conftest import direct_logprobs
 
 from fairlm.errors import ScoringError
 from fairlm.models._engine import Request, score_requests
@@ -20,14 +21,6 @@ TEXTS = [
 ]
 
 
-def direct_logprobs(lm, ids: list[int]) -> np.ndarray:
-    """log p(ids[k] | ids[:k]) for k >= 1 from one plain forward pass of the full model."""
-    with torch.no_grad():
-        logits = lm.model(torch.tensor([ids])).logits[0].double()  # (T, V)
-    lp = torch.log_softmax(logits, dim=-1)
-    return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
-
-
 @pytest.fixture(params=["tiny_lm", "tiny_llama"])
 def lm(request):
     return request.getfixturevalue(request.param)
@@ -37,7 +30,7 @@ def test_prefix_protocol_equals_direct_forward(lm):
     got = lm.token_logprobs(TEXTS, first_token="prefix")
     for text, lp in zip(TEXTS, got, strict=True):
         ids = [lm.prefix_token_id, *lm.tokenize(text)]
-        want = direct_logprobs(lm, ids)
+        want = direct_logprobs(lm.model, ids)
         assert lp.shape == want.shape
         np.testing.assert_allclose(lp, want, atol=1e-4)
 
@@ -46,8 +39,8 @@ def test_isolated_first_token_is_scored_from_prefix_alone(lm):
     got = lm.token_logprobs(TEXTS, first_token="isolated")
     for text, lp in zip(TEXTS, got, strict=True):
         t = lm.tokenize(text)
-        first = direct_logprobs(lm, [lm.prefix_token_id, t[0]])
-        rest = direct_logprobs(lm, t) if len(t) > 1 else np.empty(0)
+        first = direct_logprobs(lm.model, [lm.prefix_token_id, t[0]])
+        rest = direct_logprobs(lm.model, t) if len(t) > 1 else np.empty(0)
         np.testing.assert_allclose(lp, np.concatenate([first, rest]), atol=1e-4)
 
 
@@ -55,7 +48,7 @@ def test_unscored_first_token(lm):
     got = lm.token_logprobs(TEXTS, first_token="unscored")
     for text, lp in zip(TEXTS, got, strict=True):
         t = lm.tokenize(text)
-        np.testing.assert_allclose(lp, direct_logprobs(lm, t), atol=1e-4)
+        np.testing.assert_allclose(lp, direct_logprobs(lm.model, t), atol=1e-4)
 
 
 @pytest.mark.parametrize("first_token", ["prefix", "isolated", "unscored"])
@@ -85,7 +78,7 @@ def test_score_from_inside_suffix_and_prefix(lm):
     reqs = [Request(tuple(t[:3]), tuple(t[3:]), score_from=5), Request(tuple(t[:3]), (), 2)]
     reqs.append(Request(tuple(t[:3]), tuple(t[3:6]), score_from=5))
     out = score_requests(lm.model, reqs)
-    full = direct_logprobs(lm, t)  # full[k-1] = log p(t[k] | t[:k])
+    full = direct_logprobs(lm.model, t)  # full[k-1] = log p(t[k] | t[:k])
     np.testing.assert_allclose(out[0], full[4:], atol=1e-4)
     np.testing.assert_allclose(out[1], full[1:2], atol=1e-4)
     np.testing.assert_allclose(out[2], full[4:5], atol=1e-4)
@@ -97,10 +90,10 @@ def test_sentence_score_protocols(lm):
     for k, text in enumerate(TEXTS):
         t = lm.tokenize(text)
         assert lm_eval[k] == pytest.approx(
-            direct_logprobs(lm, [lm.prefix_token_id, *t]).sum(), abs=1e-4
+            direct_logprobs(lm.model, [lm.prefix_token_id, *t]).sum(), abs=1e-4
         )
-        first = direct_logprobs(lm, [lm.prefix_token_id, t[0]])
-        rest = direct_logprobs(lm, t) if len(t) > 1 else np.empty(0)
+        first = direct_logprobs(lm.model, [lm.prefix_token_id, t[0]])
+        rest = direct_logprobs(lm.model, t) if len(t) > 1 else np.empty(0)
         assert bias_bench[k] == pytest.approx(np.concatenate([first, rest]).mean(), abs=1e-4)
 
 
@@ -113,13 +106,15 @@ def test_loglikelihood_of_continuation(lm):
     ]
     got = lm.loglikelihood(pairs)
     ctx, whole = lm.tokenize("The doctor said"), lm.tokenize("The doctor said that he would")
-    want0 = direct_logprobs(lm, whole)[len(ctx) - 1 :].sum()
+    want0 = direct_logprobs(lm.model, whole)[len(ctx) - 1 :].sum()
     assert got[0] == pytest.approx(want0, abs=1e-4)
     # trailing space of the context moves to the continuation: same split as pair 0's shape
     whole1 = lm.tokenize("The doctor said that she would")
-    assert got[1] == pytest.approx(direct_logprobs(lm, whole1)[len(ctx) - 1 :].sum(), abs=1e-4)
+    assert got[1] == pytest.approx(
+        direct_logprobs(lm.model, whole1)[len(ctx) - 1 :].sum(), abs=1e-4
+    )
     ids = [lm.prefix_token_id, *lm.tokenize("Hi there")]
-    assert got[2] == pytest.approx(direct_logprobs(lm, ids).sum(), abs=1e-4)
+    assert got[2] == pytest.approx(direct_logprobs(lm.model, ids).sum(), abs=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -204,7 +199,9 @@ def test_eager_attention_uses_additive_masks(tiny_llama_dir):
     lm.model.set_attn_implementation("eager")
     got = lm.token_logprobs(TEXTS, groups=[0, 1, 0, 2, 1, 2])
     for text, lp in zip(TEXTS, got, strict=True):
-        np.testing.assert_allclose(lp, direct_logprobs(lm, [0, *lm.tokenize(text)]), atol=1e-4)
+        np.testing.assert_allclose(
+            lp, direct_logprobs(lm.model, [0, *lm.tokenize(text)]), atol=1e-4
+        )
 
 
 def test_big_tries_are_split_into_row_sized_rows(tiny_lm):
@@ -241,7 +238,7 @@ def test_trie_shares_openings_across_requests_of_any_shape(tiny_lm):
     out = score_requests(tiny_lm.model, reqs, row_tokens=8, stats=stats)
     for r, got in zip(reqs, out, strict=True):
         seq = [*r.prefix, *r.suffix]
-        want = direct_logprobs(tiny_lm, seq)[r.score_from - 1 :] if len(seq) > 1 else []
+        want = direct_logprobs(tiny_lm.model, seq)[r.score_from - 1 :] if len(seq) > 1 else []
         np.testing.assert_allclose(got, want, atol=1e-4)
     openings = {tuple((r.prefix + r.suffix)[:k]) for r in reqs for k in range(1, r.length)}
     assert stats["logit_rows"] == len(openings)
