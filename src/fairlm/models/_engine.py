@@ -18,7 +18,9 @@ token is scored, a vocabulary slice at a time. Models whose attention cannot tak
 custom mask use the plain path: one right-padded row per request, length-sorted batches.
 On the CPU, big jobs run the vocabulary projection through oneDNN (:mod:`._onednn`). A
 half-precision model keeps its matrix products in its dtype and computes everything
-else in float32 (:mod:`._mixed`).
+else in float32 (:mod:`._mixed`); a bfloat16 model's vocabulary projection multiplies
+in bfloat16 too, each row shifted by its running maximum before the product is rounded
+(:meth:`_Forward._half_lse`).
 
 Results come back in input order and equal one-request-at-a-time scoring up to float
 rounding (tested to 1e-4 in float32).
@@ -40,10 +42,10 @@ from fairlm.models import _mixed, _onednn
 __all__ = ["Request", "score_requests"]
 
 # Rows of hidden states projected onto the vocabulary at once, and the width of a
-# vocabulary slice: they bound the logits buffer (4,096 x 2,048 x 4 bytes = 32 MB).
-_LOGIT_ROWS = 4096
+# vocabulary slice: the logits buffer (1,024 x 2,048 x 4 bytes = 8 MB) stays in cache for
+# the log-sum-exp that reads it (4,096 rows measured 16% slower for the projection).
+_LOGIT_ROWS = 1024
 _VOCAB_SLICE = 2048
-_LOGIT_ROWS_HINT = 2048  # typical rows per projection, for oneDNN's weight layout
 # Work (tokens) from which reordering the weights for oneDNN (~0.3 s for 135M
 # parameters) pays for itself
 _FAST_MIN_TOKENS = 2048
@@ -86,6 +88,7 @@ class _Forward:
         self.device = next(model.parameters()).device
         self._head: tuple[torch.Tensor, torch.Tensor | None] | None = None
         self._slices: list | None = None
+        self._half: tuple | None = None
         self.fast = False  # oneDNN with reordered weights (set by score_requests)
         # work done, for benchmarks: tokens through the body (real and padding), logit rows
         self.stats = {"forward_tokens": 0, "padding_tokens": 0, "logit_rows": 0, "passes": 0}
@@ -130,55 +133,101 @@ class _Forward:
         """Log-probability of ``targets[k]`` after hidden state ``rows[which[k]]``.
 
         rows: (R, H); ``which`` defaults to 0..R-1 (one target per row). A row is projected
-        onto the vocabulary once however many targets it serves. The projection runs in
-        float32 whatever the model's dtype: rounding logits of size ~30 to bfloat16 would
-        cost ~0.1 nats per token.
+        onto the vocabulary once however many targets it serves.
 
         log p = logit[target] - logsumexp(logits), without materialising the log-softmax:
-        the vocabulary is taken in slices of ``_VOCAB_SLICE`` (a slice of the weight stays
-        in cache while every row meets it; measured 1.7x faster than slicing rows) and
-        the log-sum-exp is accumulated across slices with a running maximum.
+        rows are taken ``_LOGIT_ROWS`` at a time and the vocabulary in slices of
+        ``_VOCAB_SLICE`` (a slice of the weight stays in cache while the rows meet it, and
+        the slice's logits stay in cache for the log-sum-exp; measured faster than bigger
+        blocks either way), accumulating the log-sum-exp across slices with a running
+        maximum. A float32 model projects in float32; a bfloat16 one as :meth:`_half_lse`
+        says.
         """
         which = np.arange(rows.shape[0]) if which is None else np.asarray(which)
         out = np.empty(len(which), dtype=np.float64)
         self.stats["logit_rows"] += rows.shape[0]
         targets = targets.cpu().numpy()
-        slices = self.head_slices()
-        vocab = self._head_params()[0].shape[0]
+        half = self._half_head()
         dev = rows.device
         for start in range(0, rows.shape[0], _LOGIT_ROWS):
             h = rows[start : start + _LOGIT_ROWS].float()
             (mine,) = np.nonzero((which >= start) & (which < start + h.shape[0]))
-            part = np.argsort(targets[mine] // _VOCAB_SLICE, kind="stable")
-            mine = mine[part]  # this block's keys, by vocabulary slice
-            cut = np.searchsorted(targets[mine], np.arange(0, vocab, _VOCAB_SLICE))
-            cut = [*cut.tolist(), len(mine)]
-            target_logit = torch.empty(len(mine), device=dev)
-            top = total = None
-            for n, (v0, project) in enumerate(slices):
-                logits = project(h)  # (r, slice)
-                if self.logit_scale is not None:
-                    logits = logits * self.logit_scale
-                if self.softcap:
-                    logits = torch.tanh(logits / self.softcap) * self.softcap
-                k = mine[cut[n] : cut[n + 1]]
-                if len(k):
-                    r = torch.from_numpy(which[k] - start).to(dev)
-                    c = torch.from_numpy(targets[k] - v0).to(dev)
-                    target_logit[cut[n] : cut[n + 1]] = logits[r, c]
-                peak = logits.amax(dim=-1)
-                if top is None:
-                    top = peak
-                    total = logits.sub_(top[:, None]).exp_().sum(dim=-1)
-                else:
-                    new_top = torch.maximum(top, peak)
-                    total = total * torch.exp(top - new_top)
-                    total += logits.sub_(new_top[:, None]).exp_().sum(dim=-1)
-                    top = new_top
-            lse = top + torch.log(total)
-            rel = torch.from_numpy(which[mine] - start).to(dev)
+            if half is not None:
+                rel = torch.from_numpy(which[mine] - start).to(dev)
+                weight = half[0]
+                tgt = torch.from_numpy(targets[mine]).to(dev)
+                # the logits that are read out, exactly (float32, from the rows unrounded)
+                target_logit = (h[rel] * weight[tgt].float()).sum(dim=-1)
+                lse = self._half_lse(h, half[1], target_logit, rel)
+            else:
+                target_logit, lse, mine = self._float_lse(h, targets, which, mine, start)
+                rel = torch.from_numpy(which[mine] - start).to(dev)
             out[mine] = (target_logit - lse[rel]).double().cpu().numpy()
         return out
+
+    def _float_lse(self, h, targets, which, mine, start):
+        """Float32 logits a vocabulary slice at a time: the targets' logits (for the keys
+        ``mine``, returned reordered by slice) and every row's log-sum-exp."""
+        slices = self.head_slices()
+        vocab = self._head_params()[0].shape[0]
+        dev = h.device
+        part = np.argsort(targets[mine] // _VOCAB_SLICE, kind="stable")
+        mine = mine[part]  # this block's keys, by vocabulary slice
+        cut = np.searchsorted(targets[mine], np.arange(0, vocab, _VOCAB_SLICE))
+        cut = [*cut.tolist(), len(mine)]
+        target_logit = torch.empty(len(mine), device=dev)
+        top = total = None
+        for n, (v0, project) in enumerate(slices):
+            logits = project(h)  # (r, slice)
+            if self.logit_scale is not None:
+                logits = logits * self.logit_scale
+            if self.softcap:
+                logits = torch.tanh(logits / self.softcap) * self.softcap
+            k = mine[cut[n] : cut[n + 1]]
+            if len(k):
+                r = torch.from_numpy(which[k] - start).to(dev)
+                c = torch.from_numpy(targets[k] - v0).to(dev)
+                target_logit[cut[n] : cut[n + 1]] = logits[r, c]
+            top, total = _lse_step(top, total, logits)
+        return target_logit, top + torch.log(total), mine
+
+    def _half_lse(self, h, slices, target_logit, rel) -> torch.Tensor:
+        """Log-sum-exp of a bfloat16 model's logits, its products in bfloat16.
+
+        A bfloat16 product accumulates in float32 but rounds its output to bfloat16: for
+        logits of 16-32 that is up to 0.06 nats each, too coarse for a log-sum-exp. So
+        each row's product is shifted before it is rounded: the weight gets one more
+        column of ones and the row one more entry, minus its running maximum (rounded to
+        bfloat16, so the shift is known exactly), and the product comes out as
+        ``logit - shift``, near 0 for the logits that weigh in the sum, where bfloat16 is
+        fine (the rounding is relative). The first slice (the most frequent tokens, for
+        a BPE vocabulary) is projected in float32 to give that maximum, as do the
+        targets' exact logits; the maximum is updated after every slice, and the rows
+        whose logits in a slice rise more than a nat above it are projected again with
+        the new maximum. Only the rows' rounding to bfloat16 is left, as in the body's
+        products.
+        """
+        first, rest = slices
+        # the running maximum starts at the targets' logits, then the first slice's
+        top = torch.full_like(h[:, 0], -torch.inf).scatter_reduce_(0, rel, target_logit, "amax")
+        top, total = _lse_step(top, torch.zeros_like(top), first(h))
+        width = h.shape[1]
+        shifted = torch.zeros(h.shape[0], width + 1, dtype=torch.bfloat16, device=h.device)
+        shifted[:, :width] = h
+        for project in rest:
+            shift = top.to(torch.bfloat16)
+            shifted[:, width] = -shift
+            logits = project(shifted).float()
+            # rows whose logits in this slice rise more than a nat above the shift come
+            # out rounded more coarsely: project them again, shifted by their new maximum
+            (redo,) = torch.nonzero(logits.amax(dim=-1) > 1.0, as_tuple=True)
+            if len(redo):
+                shift[redo] = (logits[redo].amax(dim=-1) + shift[redo].float()).bfloat16()
+                again = shifted[redo]
+                again[:, width] = -shift[redo]
+                logits[redo] = project(again).float()
+            top, total = _lse_step(top, total, logits, shift.float())
+        return top + torch.log(total)
 
     def _head_params(self) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self._head is None:
@@ -186,6 +235,33 @@ class _Forward:
             b = getattr(self.head, "bias", None)
             self._head = (w.float(), None if b is None else b.float())
         return self._head
+
+    def _half_head(self):
+        """For a bfloat16 head without bias, scale or cap: (its weight, (the first slice's
+        float32 projection, the later slices' shifted bfloat16 projections)); else None."""
+        if not (
+            self.dtype == torch.bfloat16
+            and getattr(self.head, "bias", None) is None
+            and self.logit_scale is None
+            and not self.softcap
+        ):
+            return None
+        if self._half is None:
+            # inside _mixed a tied embedding is widened to float32: its values are bfloat16
+            weight = self.head.weight.detach().to(torch.bfloat16)
+            vocab, width = weight.shape
+            first = _projection(weight[:_VOCAB_SLICE].float(), None, self.fast)
+            rest = []
+            for v0 in range(_VOCAB_SLICE, vocab, _VOCAB_SLICE):
+                part = weight[v0 : v0 + _VOCAB_SLICE]
+                aug = torch.zeros(
+                    part.shape[0], width + 1, dtype=torch.bfloat16, device=part.device
+                )
+                aug[:, :width] = part
+                aug[:, width] = 1.0
+                rest.append(_projection(aug, None, self.fast))
+            self._half = (weight, (first, rest))
+        return self._half
 
     def head_slices(self) -> list[tuple[int, Callable[[torch.Tensor], torch.Tensor]]]:
         """The vocabulary projection cut into slices: (first token id, float32 projection).
@@ -199,13 +275,33 @@ class _Forward:
             for v0 in range(0, weight.shape[0], _VOCAB_SLICE):
                 w = weight[v0 : v0 + _VOCAB_SLICE]
                 b = None if bias is None else bias[v0 : v0 + _VOCAB_SLICE]
-                packed = _onednn.pack(w, _LOGIT_ROWS_HINT) if self.fast else None
-                if packed is not None:
-                    project = functools.partial(_onednn.linear, packed=packed, bias=b)
-                else:
-                    project = functools.partial(_plain_linear, w=w, b=b)
-                self._slices.append((v0, project))
+                self._slices.append((v0, _projection(w, b, self.fast)))
         return self._slices
+
+
+def _projection(w: torch.Tensor, b: torch.Tensor | None, fast: bool) -> Callable:
+    """``x -> linear(x, w, b)``, through oneDNN with ``w`` reordered once when ``fast``."""
+    packed = _onednn.pack(w, _LOGIT_ROWS) if fast else None
+    if packed is not None:
+        return functools.partial(_onednn.linear, packed=packed, bias=b)
+    return functools.partial(_plain_linear, w=w, b=b)
+
+
+def _lse_step(top, total, logits: torch.Tensor, offset: torch.Tensor | None = None):
+    """Fold a slice of logits (r, slice) into a running (maximum, sum of exp(x - maximum)).
+
+    With ``offset`` (r,), the slice holds each row's logits minus its offset.
+    """
+    peak = logits.amax(dim=-1)
+    if offset is not None:
+        peak += offset
+    if top is None:
+        new_top, total = peak, 0.0
+    else:
+        new_top = torch.maximum(top, peak)
+        total = total * torch.exp(top - new_top)
+    below = new_top if offset is None else new_top - offset
+    return new_top, total + logits.sub_(below[:, None]).exp_().sum(dim=-1)
 
 
 def _plain_linear(x: torch.Tensor, *, w: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:
@@ -247,7 +343,7 @@ def score_requests(
     requests: Sequence[Request],
     *,
     batch_size: int = 32,
-    max_batch_tokens: int = 2048,
+    max_batch_tokens: int = 768,
     pad_id: int = 0,
     share_prefixes: bool = True,
     row_tokens: int = 128,
