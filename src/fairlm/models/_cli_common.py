@@ -41,7 +41,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, default_model: bool 
         "--batch-size",
         type=_batch_size,
         default="auto",
-        help="sequences per forward pass (N x 128 tokens), or 'auto' (2,048 tokens; default)",
+        help="sequences per forward pass (N x 128 tokens), or 'auto' (768 tokens; default)",
     )
     g.add_argument(
         "--prefix-token",

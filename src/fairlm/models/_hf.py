@@ -47,7 +47,7 @@ class LanguageModel:
         name: str,
         prefix_token: str | None = None,
         batch_size: int = 32,
-        max_batch_tokens: int = 2048,
+        max_batch_tokens: int = 768,
         info: dict[str, Any] | None = None,
     ) -> None:
         self.model = model.eval()

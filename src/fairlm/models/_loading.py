@@ -32,7 +32,7 @@ def load_model(
     trust_remote_code: bool = False,
     prefix_token: str | None = None,
     batch_size: int = 32,
-    max_batch_tokens: int = 2048,
+    max_batch_tokens: int = 768,
     revision: str | None = None,
 ) -> LanguageModel:
     """Load a causal language model for scoring and generation.

@@ -82,7 +82,7 @@ def _half_linear(
 
 @contextlib.contextmanager
 def float32_between_products(
-    root: torch.nn.Module, *, pack: bool, rows_hint: int = 2048
+    root: torch.nn.Module, *, pack: bool, rows_hint: int = 768
 ) -> Iterator[int]:
     """Within the block, ``root`` computes in float32 except its ``nn.Linear`` products.
 
