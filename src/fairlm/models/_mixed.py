@@ -11,7 +11,8 @@ input to its weight's dtype, multiplies (float32 accumulation; through oneDNN wi
 weight reordered once when ``pack``) and hands its output back in float32, while every
 other half-precision parameter (embeddings, norm weights) is float32 for the duration.
 Only the rounding of the products' inputs and outputs remains: 0.066 nats at the median,
-at most 2.3, and 99.34% of the verdicts agreeing with float32, for 10-14% more time than
+at most 2.3, and 99.34% of the verdicts agreeing with float32 (vocabulary projection in
+float32; see the engine for its bfloat16 one), for 10-14% more time than
 the bfloat16 model as loaded. It is close to a float32 model under ``torch.autocast``,
 except that the weights are stored (and reordered) once in half precision instead of
 cast at every call, and attention runs in float32. Layers that are not ``nn.Linear``
