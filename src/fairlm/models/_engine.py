@@ -217,15 +217,15 @@ class _Forward:
         for project in rest:
             shift = top.to(torch.bfloat16)
             shifted[:, width] = -shift
-            logits = project(shifted).float()
+            logits = project(shifted)  # bfloat16: widened to float32 by _lse_step's sub
             # rows whose logits in this slice rise more than a nat above the shift come
             # out rounded more coarsely: project them again, shifted by their new maximum
             (redo,) = torch.nonzero(logits.amax(dim=-1) > 1.0, as_tuple=True)
             if len(redo):
-                shift[redo] = (logits[redo].amax(dim=-1) + shift[redo].float()).bfloat16()
+                shift[redo] = (logits[redo].amax(dim=-1).float() + shift[redo].float()).bfloat16()
                 again = shifted[redo]
                 again[:, width] = -shift[redo]
-                logits[redo] = project(again).float()
+                logits[redo] = project(again)
             top, total = _lse_step(top, total, logits, shift.float())
         return top + torch.log(total)
 
@@ -290,9 +290,10 @@ def _projection(w: torch.Tensor, b: torch.Tensor | None, fast: bool) -> Callable
 def _lse_step(top, total, logits: torch.Tensor, offset: torch.Tensor | None = None):
     """Fold a slice of logits (r, slice) into a running (maximum, sum of exp(x - maximum)).
 
-    With ``offset`` (r,), the slice holds each row's logits minus its offset.
+    With ``offset`` (r,), the slice holds each row's logits minus its offset. The sums
+    are in float32 whatever the slice's dtype.
     """
-    peak = logits.amax(dim=-1)
+    peak = logits.amax(dim=-1).float()
     if offset is not None:
         peak += offset
     if top is None:
@@ -300,8 +301,10 @@ def _lse_step(top, total, logits: torch.Tensor, offset: torch.Tensor | None = No
     else:
         new_top = torch.maximum(top, peak)
         total = total * torch.exp(top - new_top)
-    below = new_top if offset is None else new_top - offset
-    return new_top, total + logits.sub_(below[:, None]).exp_().sum(dim=-1)
+    below = (new_top if offset is None else new_top - offset)[:, None]
+    # float32 in place; a half-precision slice is widened by the subtraction (one pass)
+    x = logits.sub_(below) if logits.dtype == torch.float32 else torch.sub(logits, below)
+    return new_top, total + x.exp_().sum(dim=-1)
 
 
 def _plain_linear(x: torch.Tensor, *, w: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:
