@@ -152,7 +152,7 @@ def test_bfloat16_vocabulary_projection_shifts_each_row_before_rounding(
         head.weight.copy_(torch.randn(vocab, width, generator=gen))
     model.lm_head = head
     monkeypatch.setattr(_engine, "_VOCAB_SLICE", slice_)
-    rows = torch.randn(40, width, generator=gen)  # logits of size ~20-40
+    rows = torch.randn(40, width, generator=gen)  # logits up to ~20
     last = head.weight.detach()[-1].float()
     rows[:5] = 3 * last / last.norm()  # these rows' top logit in the last slice
     which = np.repeat(np.arange(40), 2)  # two targets per row
