@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from fairlm.errors import ScoringError
-from fairlm.models._engine import Request, score_requests
+from fairlm.models._engine import PASS_TOKENS, Request, score_requests
 from fairlm.models._protocols import ScoringProtocol, get_protocol
 
 __all__ = ["LanguageModel"]
@@ -47,7 +47,7 @@ class LanguageModel:
         name: str,
         prefix_token: str | None = None,
         batch_size: int = 32,
-        max_batch_tokens: int = 768,
+        max_batch_tokens: int = PASS_TOKENS,
         info: dict[str, Any] | None = None,
     ) -> None:
         self.model = model.eval()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from fairlm._registry import did_you_mean
 from fairlm.errors import ModelError
 from fairlm.models._builtin import BUILTIN_MODELS, DEFAULT_MODEL, BuiltinModel
+from fairlm.models._engine import PASS_TOKENS
 from fairlm.models._hf import LanguageModel
 
 __all__ = ["load_model", "ensure_builtin", "model_hash"]
@@ -33,7 +34,7 @@ def load_model(
     trust_remote_code: bool = False,
     prefix_token: str | None = None,
     batch_size: int = 32,
-    max_batch_tokens: int = 768,
+    max_batch_tokens: int = PASS_TOKENS,
     revision: str | None = None,
 ) -> LanguageModel:
     """Load a causal language model for scoring and generation.
