@@ -81,6 +81,78 @@ def _half_linear(
     return torch.nn.functional.linear(h, weight, bias).float()
 
 
+def _gated_mlp(
+    x: torch.Tensor,
+    *,
+    gate: tuple[torch.Tensor, torch.Tensor | None],
+    up: tuple[torch.Tensor, torch.Tensor | None],
+    down: tuple[torch.Tensor, torch.Tensor | None],
+    post_op: tuple[str, str],
+    dtype: torch.dtype,
+    cast: _LastCast,
+) -> torch.Tensor:
+    """``down(act(gate(x)) * up(x))`` in three oneDNN products, the activation and the
+    multiplication fused into them: act(gate) and the product with up are each rounded
+    to ``dtype`` once, where the layer by layer path rounds gate, up and their product."""
+    h = cast(x, dtype)
+    g = _onednn.linear(h, *gate, post_op)
+    return _onednn.linear(_onednn.linear_times(h, g, *up), *down).float()
+
+
+def _reference_gated_forward(self, x):
+    down_proj = self.down_proj(self.act_fn(self.gate_proj(x)) * self.up_proj(x))
+    return down_proj
+
+
+_GATED_CODE = _reference_gated_forward.__code__
+
+
+def _gated_parts(module: torch.nn.Module) -> tuple[tuple[str, str], list] | None:
+    """For a gated MLP whose three products can be fused: (its activation as a oneDNN
+    post-op, its gate, up and down layers); else None.
+
+    A gated MLP is one whose ``forward`` is, bytecode for bytecode, transformers'
+    ``LlamaMLP.forward`` (``_reference_gated_forward`` above), which Mistral, Qwen2,
+    Gemma and others copy; its three layers must be half-precision ``nn.Linear`` that
+    oneDNN takes (bfloat16 on the CPU).
+    """
+    code = getattr(type(module).forward, "__code__", None)
+    if code is None or (code.co_code, code.co_names) != (_GATED_CODE.co_code, _GATED_CODE.co_names):
+        return None
+    layers = [getattr(module, n, None) for n in ("gate_proj", "up_proj", "down_proj")]
+    if not all(
+        isinstance(m, torch.nn.Module) and _is_half_linear(m) and _onednn.available(m.weight)
+        for m in layers
+    ):
+        return None
+    post_op = _post_op(getattr(module, "act_fn", None))
+    return None if post_op is None else (post_op, layers)
+
+
+def _post_op(act: object) -> tuple[str, str] | None:
+    """oneDNN's (name, algorithm) for activation ``act``: SiLU and GELU (exact or tanh
+    approximation, as torch or transformers' ``GELUTanh`` computes it); else None."""
+    kind = type(act)
+    from_transformers = kind.__module__ == "transformers.activations"
+    if kind is torch.nn.SiLU or (from_transformers and kind.__name__ == "SiLUActivation"):
+        return "swish", ""
+    if kind is torch.nn.GELU and act.approximate in ("none", "tanh"):
+        return "gelu", act.approximate
+    inner = getattr(act, "act", None)  # transformers' GELUActivation and GELUTanh
+    if from_transformers and inner is torch.nn.functional.gelu:
+        return "gelu", "none"
+    if (
+        from_transformers
+        and isinstance(inner, functools.partial)
+        and inner.func is torch.nn.functional.gelu
+        and not inner.args
+        and set(inner.keywords) <= {"approximate"}
+    ):
+        algorithm = inner.keywords.get("approximate", "none")
+        return ("gelu", algorithm) if algorithm in ("none", "tanh") else None
+    return None
+
+
 @contextlib.contextmanager
 def float32_between_products(
     root: torch.nn.Module, *, pack: bool, rows_hint: int = 768
@@ -88,26 +160,59 @@ def float32_between_products(
     """Within the block, ``root`` computes in float32 except its ``nn.Linear`` products.
 
     Yields the number of linear layers kept in half precision. ``pack`` reorders their
-    weights for oneDNN (CPU, worth it for big jobs only; see :mod:`._onednn`).
+    weights for oneDNN (CPU, worth it for big jobs only; see :mod:`._onednn`). A gated
+    MLP (``down(act(gate(x)) * up(x))``, see :func:`_gated_parts`) runs as three
+    oneDNN products with the activation and the multiplication fused into them.
     """
     cast = _LastCast()
     swapped: list[torch.nn.Module] = []
+    fused: set[int] = set()  # ids of the layers a fused MLP computes
     widened: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # id -> (tensor, own data)
+
+    def weights(layer: torch.nn.Module) -> tuple[torch.Tensor, torch.Tensor | None, bool]:
+        """The layer's weight (reordered for oneDNN where asked and possible), its bias,
+        and whether the weight was reordered."""
+        packed = _onednn.pack(layer.weight, rows_hint) if pack else None
+        bias = None if layer.bias is None else layer.bias.detach()
+        if packed is None:
+            return layer.weight.detach(), bias, False
+        return packed, bias, True
+
+    n_half = 0
     try:
         with torch.no_grad():
             for module in root.modules():
-                if _is_half_linear(module):
-                    weight = _onednn.pack(module.weight, rows_hint) if pack else None
-                    bias = None if module.bias is None else module.bias.detach()
+                if id(module) in fused:
+                    continue
+                gated = _gated_parts(module) if "forward" not in module.__dict__ else None
+                if gated is not None:
+                    post_op, layers = gated
+                    gate, up, down = (weights(m)[:2] for m in layers)
                     module.forward = functools.partial(
-                        _half_linear,
-                        weight=module.weight.detach() if weight is None else weight,
-                        bias=bias,
-                        dtype=module.weight.dtype,
-                        packed=weight is not None,
+                        _gated_mlp,
+                        gate=gate,
+                        up=up,
+                        down=down,
+                        post_op=post_op,
+                        dtype=layers[0].weight.dtype,
                         cast=cast,
                     )
                     swapped.append(module)
+                    fused.update(id(m) for m in layers)
+                    n_half += len(layers)
+                    continue
+                if _is_half_linear(module):
+                    weight, bias, packed = weights(module)
+                    module.forward = functools.partial(
+                        _half_linear,
+                        weight=weight,
+                        bias=bias,
+                        dtype=module.weight.dtype,
+                        packed=packed,
+                        cast=cast,
+                    )
+                    swapped.append(module)
+                    n_half += 1
                     continue
                 # everything else, tied weights once (a Linear left alone included)
                 own = [*module.parameters(recurse=False), *module.buffers(recurse=False)]
@@ -115,7 +220,7 @@ def float32_between_products(
                     if t.dtype in HALF_DTYPES and id(t) not in widened:
                         widened[id(t)] = (t, t.data)
                         t.data = t.data.float()
-        yield len(swapped)
+        yield n_half
     finally:
         for module in swapped:
             del module.forward

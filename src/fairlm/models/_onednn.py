@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["available", "pack", "linear"]
+__all__ = ["available", "pack", "linear", "linear_times"]
 
 _DTYPES = (torch.float32, torch.bfloat16)
 
@@ -45,6 +45,24 @@ def pack(weight: torch.Tensor, rows_hint: int) -> torch.Tensor | None:
         return None
 
 
-def linear(x: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
-    """``x @ weight.T + bias`` with a weight from :func:`pack`; ``x`` may be (..., in)."""
-    return torch.ops.mkldnn._linear_pointwise(x, packed, bias, "none", [], "")
+def linear(
+    x: torch.Tensor,
+    packed: torch.Tensor,
+    bias: torch.Tensor | None,
+    post_op: tuple[str, str] = ("none", ""),
+) -> torch.Tensor:
+    """``act(x @ weight.T + bias)`` with a weight from :func:`pack` (or a plain CPU matrix
+    :func:`available` accepts); ``x`` may be (..., in). ``post_op`` is oneDNN's name for
+    ``act`` and its algorithm: ``("swish", "")`` is SiLU, ``("gelu", "tanh")`` and
+    ``("gelu", "none")`` the two GELUs; it is applied to the float32 sum before the
+    output is rounded to ``x``'s dtype."""
+    name, algorithm = post_op
+    return torch.ops.mkldnn._linear_pointwise(x, packed, bias, name, [], algorithm)
+
+
+def linear_times(
+    x: torch.Tensor, other: torch.Tensor, packed: torch.Tensor, bias: torch.Tensor | None
+) -> torch.Tensor:
+    """``(x @ weight.T + bias) * other``, multiplied before the output is rounded to
+    ``x``'s dtype (``other`` has that dtype and the output's shape)."""
+    return torch.ops.mkldnn._linear_pointwise.binary(x, other, packed, bias, "mul")
