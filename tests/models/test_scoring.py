@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import torch
 from tests.conftest import direct_logprobs
 
 from fairlm.errors import ScoringError
+from fairlm.models import _engine
 from fairlm.models._engine import Request, score_requests
 
 TEXTS = [
@@ -202,6 +205,32 @@ def test_eager_attention_uses_additive_masks(tiny_llama_dir):
         np.testing.assert_allclose(
             lp, direct_logprobs(lm.model, [0, *lm.tokenize(text)]), atol=1e-4
         )
+
+
+def test_grouped_query_attention_reads_shared_heads_in_place(tiny_llama, monkeypatch):
+    """The tiny Llama's 4 query heads share 2 key/value heads: on the CPU, SDPA gets them
+    as they are (enable_gqa) instead of copies per query head, with the same scores to
+    the bit; transformers' switch is set only while scoring, and a user's value wins."""
+    calls = []
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+
+    def recording(query, key, value, **kwargs):
+        calls.append((query.shape[1], key.shape[1], kwargs.get("enable_gqa", False)))
+        return sdpa(query, key, value, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", recording)
+    monkeypatch.delenv(_engine._FORCE_GQA, raising=False)
+    reqs = [Request((0, *tiny_llama.tokenize(t))) for t in TEXTS]
+    shared = score_requests(tiny_llama.model, reqs)
+    assert calls and all(c == (4, 2, True) for c in calls)
+    assert _engine._FORCE_GQA not in os.environ
+    calls.clear()
+    monkeypatch.setenv(_engine._FORCE_GQA, "0")
+    copied = score_requests(tiny_llama.model, reqs)
+    assert calls and all(c == (4, 4, False) for c in calls)
+    assert os.environ[_engine._FORCE_GQA] == "0"
+    for x, y in zip(shared, copied, strict=True):
+        assert np.array_equal(x, y)
 
 
 def test_big_tries_are_split_into_row_sized_rows(tiny_lm):
