@@ -231,9 +231,10 @@ class _Forward:
             (high,) = torch.nonzero(part > math.e, as_tuple=True)
             if len(high):  # a logit may rise more than a nat above the shift
                 peak = logits[high].amax(dim=-1).float()
-                redo = high[peak > 1.0]
+                over = peak > 1.0
+                redo = high[over]
                 if len(redo):
-                    new = (shift[redo].float() + peak[peak > 1.0]).to(torch.bfloat16)
+                    new = (shift[redo].float() + peak[over]).to(torch.bfloat16)
                     total[redo] *= torch.exp(shift[redo].float() - new.float())
                     shift[redo] = new
                     shifted[redo, width] = -new

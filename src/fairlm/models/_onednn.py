@@ -11,7 +11,9 @@ against a float64 pass (MKL: within 5.3e-4). So the engine uses oneDNN for the f
 vocabulary projection (exact to 1e-5 there) and for the body only in half precision
 (see :mod:`._mixed`, which swaps the layers' ``forward`` while scoring). Reordering
 copies each weight once (about 0.3 s for 135M parameters), so the engine does it only
-for work big enough.
+for work big enough. oneDNN can also apply an activation, or a multiplication by another
+tensor, to a product's float32 sums before rounding them to a half-precision output;
+:mod:`._mixed` runs a gated MLP that way.
 """
 
 from __future__ import annotations
