@@ -95,7 +95,8 @@ def test_gated_mlp_runs_as_three_fused_products(act, post_op):
     """A Llama-style MLP computes down(act(gate(x)) * up(x)) with the activation and the
     multiplication fused into oneDNN's products: its values are a float64 computation
     rounded at those two places, and the post-op is the activation itself (checked in
-    float32, where GELU's tanh approximation and its exact form differ by 1e-4)."""
+    float32, where GELU's tanh approximation and its exact form differ by up to 4.7e-4
+    on these values: the other GELU's post-op fails the check)."""
     gen = torch.Generator().manual_seed(0)
     cfg = LlamaConfig(
         hidden_size=16, intermediate_size=48, num_attention_heads=4, hidden_act=act, mlp_bias=True
