@@ -300,24 +300,16 @@ def _projection(w: torch.Tensor, b: torch.Tensor | None, fast: bool) -> Callable
     return functools.partial(_plain_linear, w=w, b=b)
 
 
-def _lse_step(top, total, logits: torch.Tensor, offset: torch.Tensor | None = None):
-    """Fold a slice of logits (r, slice) into a running (maximum, sum of exp(x - maximum)).
-
-    With ``offset`` (r,), the slice holds each row's logits minus its offset. The sums
-    are in float32 whatever the slice's dtype.
-    """
-    peak = logits.amax(dim=-1).float()
-    if offset is not None:
-        peak += offset
+def _lse_step(top, total, logits: torch.Tensor):
+    """Fold a float32 slice of logits (r, slice), overwritten, into a running (maximum,
+    sum of exp(x - maximum))."""
+    peak = logits.amax(dim=-1)
     if top is None:
         new_top, total = peak, 0.0
     else:
         new_top = torch.maximum(top, peak)
         total = total * torch.exp(top - new_top)
-    below = (new_top if offset is None else new_top - offset)[:, None]
-    # float32 in place; a half-precision slice is widened by the subtraction (one pass)
-    x = logits.sub_(below) if logits.dtype == torch.float32 else torch.sub(logits, below)
-    return new_top, total + x.exp_().sum(dim=-1)
+    return new_top, total + logits.sub_(new_top[:, None]).exp_().sum(dim=-1)
 
 
 def _plain_linear(x: torch.Tensor, *, w: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:
