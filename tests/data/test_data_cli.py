@@ -40,6 +40,12 @@ def test_list_real_data(capsys, real_data_dir):
         "holistic_bias",
         "seat",
         "cda_wordlists",
+        "truthfulqa",
+        "xstest",
+        "decodingtrust",
+        "langfair",
+        "cbbq",
+        "chbias",
     }
     assert "CC-BY-NC-4.0 (non-commercial)" in lines["seat"]
     assert f"{real_data_dir} (--data-dir)" in lines["bbq"]
@@ -81,6 +87,7 @@ def test_verify_all_real_data(capsys, real_data_dir):
     rc, out, _ = run_cli(["verify", "--data-dir", str(real_data_dir)], capsys)
     assert rc == 0
     assert "seat: ok (47 files)" in out and "crows_pairs: ok (2 files)" in out
+    assert "decodingtrust: ok (31 files)" in out and "cbbq: ok (24 files)" in out
 
 
 def test_download_and_path(capsys, toy, server, kit, isolated_env):

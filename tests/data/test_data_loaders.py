@@ -40,7 +40,7 @@ def test_registry_matches_manifest(real_data_dir):
     registered = {f.path: f.sha256 for n in dataset_names() for f in get_dataset(n).files}
     expected = {p: h for p, h in manifest.items() if p not in ("README.md", "MANIFEST.sha256")}
     assert registered == expected
-    assert len(registered) == 98
+    assert len(registered) == 173
     for name in dataset_names():
         for f in get_dataset(name).files:
             assert (real_data_dir / f.path).stat().st_size == f.size
@@ -58,6 +58,15 @@ def test_licences():
     assert not get_dataset("seat").license.commercial_use_ok
     others = [n for n in dataset_names() if n != "seat"]
     assert all(get_dataset(n).license.commercial_use_ok for n in others)
+    spdx = {
+        "truthfulqa": "Apache-2.0",
+        "xstest": "CC-BY-4.0",
+        "decodingtrust": "CC-BY-SA-4.0",
+        "langfair": "Apache-2.0",
+        "cbbq": "CC-BY-SA-4.0",
+        "chbias": "MIT",
+    }
+    assert {n: get_dataset(n).license.spdx for n in spdx} == spdx
 
 
 def test_crows_pairs(real_data_dir):

