@@ -179,5 +179,7 @@ def test_registry_paths_are_safe_and_hashes_wellformed():
             if f.url and "raw.githubusercontent.com" in f.url:
                 commit = f.url.split("/")[5]
                 assert len(commit) == 40 and int(commit, 16) >= 0, f.url
+                # a raw file keeps its upstream name (only the folders are remapped)
+                assert f.url.rsplit("/", 1)[1] == f.path.rsplit("/", 1)[1], f.url
             if f.member is not None:
                 assert f.archive_sha256 and len(f.archive_sha256) == 64
