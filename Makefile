@@ -38,8 +38,12 @@ demo: install
 		--benchmark-arg holistic_bias.limit=$(DEMO_HB_LIMIT) \
 		--benchmark-arg holistic_bias.nouns_per_descriptor=8 --output-dir $(DEMO_DIR)
 
+# The model tests run twice: as this CPU allows, then with oneDNN limited to AVX2 (no
+# bfloat16 products), so the fast path and the portable fallback are both checked on
+# any machine.
 test: install
 	$(BIN)/python -m pytest
+	ONEDNN_MAX_CPU_ISA=AVX2 $(BIN)/python -m pytest -q tests/models -m "not integration"
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not integration"

@@ -294,16 +294,21 @@ def test_log_probs_are_exact_when_the_vocabulary_is_sliced(tiny_lm, monkeypatch,
 
 
 def test_onednn_projection_matches_torch_linear_in_both_dtypes():
+    """Where the probe says oneDNN multiplies a dtype, a reordered weight gives torch's
+    product; where it says no (bfloat16 on a CPU without AVX-512), packing refuses."""
     from fairlm.models import _onednn
+    from fairlm.models._capabilities import probe
 
     gen = torch.Generator().manual_seed(1)
+    caps = probe()
     for dtype, tol in ((torch.float32, 1e-4), (torch.bfloat16, 5e-2)):
         layer = torch.nn.Linear(24, 40).to(dtype)
         x = torch.randn(3, 5, 24, generator=gen).to(dtype)
         packed = _onednn.pack(layer.weight, 16)
-        if packed is None:  # no oneDNN for this dtype on this machine
-            assert not _onednn.available(layer.weight)
+        if not caps.onednn[str(dtype).removeprefix("torch.")]:
+            assert packed is None, "the probe said no, yet oneDNN reordered the weight"
             continue
+        assert packed is not None
         with torch.inference_mode():
             got = _onednn.linear(x, packed, layer.bias.detach())
             want = layer(x)

@@ -38,6 +38,13 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, default_model: bool 
     )
     g.add_argument("--device", default=None, help="torch device, e.g. cuda:0 (default: cpu)")
     g.add_argument(
+        "--engine",
+        default=None,
+        choices=["auto", "portable"],
+        help="scoring engine: auto (default; $FAIRLM_ENGINE overrides) takes the fast paths "
+        "this machine was probed to run, portable only plain torch ops (see `fairlm env`)",
+    )
+    g.add_argument(
         "--batch-size",
         type=_batch_size,
         default="auto",
@@ -70,5 +77,6 @@ def model_from_args(args: argparse.Namespace):
         device=args.device,
         trust_remote_code=args.trust_remote_code,
         prefix_token=args.prefix_token,
+        engine=args.engine,
         **kwargs,
     )

@@ -16,11 +16,15 @@ position ids (a node's depth). Rows of similar length are batched, so almost no 
 is computed; the vocabulary projection and log-softmax run once per node whose next
 token is scored, a vocabulary slice at a time. Models whose attention cannot take a
 custom mask use the plain path: one right-padded row per request, length-sorted batches.
-On the CPU, big jobs run the vocabulary projection through oneDNN (:mod:`._onednn`). A
-half-precision model keeps its matrix products in its dtype and computes everything
-else in float32 (:mod:`._mixed`); a bfloat16 model's vocabulary projection multiplies
-in bfloat16 too, each row shifted by its running maximum before the product is rounded
-(:meth:`_Forward._half_lse`).
+
+Which products run where is an :class:`~fairlm.models._plan.EnginePlan`, decided from
+what this machine was probed to run (:mod:`._capabilities`). On the fast path, big jobs
+run the vocabulary projection through oneDNN (:mod:`._onednn`). A half-precision model
+keeps its matrix products in its dtype and computes everything else in float32
+(:mod:`._mixed`); a bfloat16 model's vocabulary projection multiplies in bfloat16 too,
+each row shifted by its running maximum before the product is rounded
+(:meth:`_Forward._half_lse`). Where the hardware has no half-precision products, the
+weights are widened to float32 and everything runs in float32.
 
 Results come back in input order and equal one-request-at-a-time scoring up to float
 rounding (tested to 1e-4 in float32).
@@ -40,6 +44,7 @@ import numpy as np
 import torch
 
 from fairlm.models import _mixed, _onednn
+from fairlm.models._plan import EnginePlan, plan_engine
 
 __all__ = ["PASS_TOKENS", "Request", "score_requests"]
 
@@ -49,10 +54,10 @@ __all__ = ["PASS_TOKENS", "Request", "score_requests"]
 _LOGIT_ROWS = 1024
 _VOCAB_SLICE = 2048
 # Tokens per forward pass unless told otherwise: small enough for the activations to stay
-# in cache (on this project's 2-core machine 768 scored faster than 1,024 and 2,048)
+# in cache (768 scored faster than 1,024 and 2,048 on a 2-core machine)
 PASS_TOKENS = 768
-# Work (tokens) from which reordering the weights for oneDNN (~0.3 s for 135M
-# parameters) pays for itself
+# Work (tokens) from which reordering the weights for oneDNN (a copy of every weight)
+# pays for itself
 _FAST_MIN_TOKENS = 2048
 
 
@@ -82,7 +87,7 @@ class _Batching:
 class _Forward:
     """The two model calls the engine needs: body -> hidden states, head -> log-probs."""
 
-    def __init__(self, model: torch.nn.Module) -> None:
+    def __init__(self, model: torch.nn.Module, plan: EnginePlan | None = None) -> None:
         self.model = model
         self.body = model.get_decoder() if hasattr(model, "get_decoder") else model.base_model
         self.head = model.get_output_embeddings()
@@ -98,8 +103,12 @@ class _Forward:
         # work done, for benchmarks: tokens through the body (real and padding), logit rows
         self.stats = {"forward_tokens": 0, "padding_tokens": 0, "logit_rows": 0, "passes": 0}
         self.dtype = next(model.parameters()).dtype
+        dtype_name = str(self.dtype).removeprefix("torch.")
+        self.plan = plan or plan_engine(dtype_name, str(self.device))
         # of the body's activations: a half-precision body computes in float32 (_mixed)
         self.compute_dtype = torch.float32 if self.dtype in _mixed.HALF_DTYPES else self.dtype
+        # the products' dtype: the model's, or float32 where the hardware has none
+        self.half_products = self.plan.products == dtype_name
         impl = getattr(model.config, "_attn_implementation", "sdpa") or "sdpa"
         self.bool_masks = impl != "eager"
         params = inspect.signature(self.body.forward).parameters
@@ -254,6 +263,8 @@ class _Forward:
         float32 projection, the later slices' shifted bfloat16 projections)); else None."""
         if not (
             self.dtype == torch.bfloat16
+            and self.plan.half_vocabulary
+            and self.half_products
             and getattr(self.head, "bias", None) is None
             and self.logit_scale is None
             and not self.softcap
@@ -357,7 +368,7 @@ def score_requests(
     row_tokens: int = 128,
     progress: Callable[[int], None] | None = None,
     stats: dict[str, int] | None = None,
-    fast: bool = True,
+    plan: EnginePlan | None = None,
 ) -> list[np.ndarray]:
     """Per-token log-probabilities (float64 arrays, natural log) for each request.
 
@@ -366,33 +377,39 @@ def score_requests(
     holds at most ``max_batch_tokens`` tokens (and ``batch_size`` rows on the plain
     path). ``progress`` is called with the number of scored tokens finished after each
     pass; ``stats``, when given, receives counts of the work done (tokens through the
-    model, padding tokens, rows projected onto the vocabulary, forward passes). ``fast``
-    runs the vocabulary projection (and, in half precision, the linear layers) through
-    oneDNN with reordered weights on the CPU when the work is big enough
-    (:mod:`fairlm.models._onednn`). A bfloat16 or float16 model computes in float32
-    between its matrix products (:mod:`fairlm.models._mixed`).
+    model, padding tokens, rows projected onto the vocabulary, forward passes). ``plan``
+    (default: the one :func:`~fairlm.models._plan.plan_engine` makes for the model's
+    dtype and device) says which fast paths may run: with oneDNN, the vocabulary
+    projection (and, in half precision, the linear layers) go through it with reordered
+    weights when the work is big enough (:mod:`fairlm.models._onednn`). A bfloat16 or
+    float16 model computes in float32 between its matrix products
+    (:mod:`fairlm.models._mixed`), and entirely in float32 where the plan has no
+    half-precision products.
     """
     for i, r in enumerate(requests):
         if r.score_from < 1:
             raise ValueError(f"request {i}: score_from must be >= 1 (got {r.score_from})")
         if not r.prefix:
             raise ValueError(f"request {i}: the prefix must hold at least one token")
-    fwd = _Forward(model)
+    fwd = _Forward(model, plan)
     cfg = _Batching(batch_size=max(1, batch_size), max_batch_tokens=max(1, max_batch_tokens))
     results: list[np.ndarray | None] = [None] * len(requests)
-    fwd.fast = fast and sum(r.length for r in requests) >= _FAST_MIN_TOKENS
+    fwd.fast = fwd.plan.onednn and sum(r.length for r in requests) >= _FAST_MIN_TOKENS
     # A half-precision body computes in float32 between its matrix products (see
     # _mixed), whose weights go through oneDNN for big jobs. A float32 body stays on
-    # MKL: through oneDNN its sums (another order, other blocking) moved SmolLM2's
-    # sentence log-likelihoods by up to 8e-3 nats against a float64 pass, where MKL's
-    # stay within 5.3e-4. The vocabulary projection is as exact either way and always
-    # runs in float32 (see logprobs).
+    # MKL: through oneDNN its sums (another order, other blocking) drift further from a
+    # float64 pass. The vocabulary projection is as exact either way (see logprobs).
     layers: contextlib.AbstractContextManager = contextlib.nullcontext()
     if fwd.compute_dtype != fwd.dtype:
         layers = _mixed.float32_between_products(
-            fwd.body, pack=fwd.fast, rows_hint=cfg.max_batch_tokens
+            fwd.body,
+            pack=fwd.fast,
+            fuse=fwd.plan.fused_mlp,
+            half_products=fwd.half_products,
+            rows_hint=cfg.max_batch_tokens,
         )
-    with layers, _shared_kv_heads(fwd.device), torch.inference_mode():
+    kv_heads = _shared_kv_heads(fwd.device) if fwd.plan.gqa_in_place else contextlib.nullcontext()
+    with layers, kv_heads, torch.inference_mode():
         if share_prefixes and fwd.can_pack:
             _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress)
         else:
@@ -414,15 +431,12 @@ def _shared_kv_heads(device: torch.device):
 
     transformers copies them (``repeat_kv``) whenever an attention mask is given, as the
     engine's tree masks are, because CUDA's fused kernels take no mask together with
-    ``enable_gqa``; PyTorch's CPU kernel takes both. The output is the same to the bit,
-    measured 4% faster on SmolLM2-135M's bfloat16 CrowS-Pairs run (3 key/value heads
-    for 9 query heads). A value the user set is left alone.
+    ``enable_gqa``; PyTorch's CPU kernel takes both (the plan uses this only where the
+    probe found it giving the copied heads' answer). The output is the same to the bit,
+    and attention reads a third of the key/value memory on a model with three query
+    heads per key/value head. A value the user set is left alone.
     """
-    if (
-        device.type != "cpu"
-        or _FORCE_GQA in os.environ
-        or torch.torch_version.TorchVersion(torch.__version__) < "2.5"  # enable_gqa
-    ):
+    if device.type != "cpu" or _FORCE_GQA in os.environ:
         yield
         return
     os.environ[_FORCE_GQA] = "1"

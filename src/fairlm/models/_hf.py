@@ -6,6 +6,7 @@ probabilities (nats); higher means more likely.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -15,6 +16,7 @@ import torch
 
 from fairlm.errors import ScoringError
 from fairlm.models._engine import PASS_TOKENS, Request, score_requests
+from fairlm.models._plan import EnginePlan, plan_engine
 from fairlm.models._protocols import ScoringProtocol, get_protocol
 
 __all__ = ["LanguageModel"]
@@ -37,6 +39,11 @@ class LanguageModel:
     batch_size, max_batch_tokens:
         Scoring batch limits: at most ``batch_size`` sequences and ``max_batch_tokens``
         (padded) tokens per forward pass.
+    engine:
+        ``auto`` (default: ``$FAIRLM_ENGINE`` or the fast paths this machine was probed
+        to run) or ``portable`` (plain torch ops only); see :mod:`fairlm.models._plan`.
+        Where the hardware has no products in the model's half-precision dtype, the
+        weights are widened to float32 here, once, and a one-line notice is logged.
     """
 
     def __init__(
@@ -49,7 +56,16 @@ class LanguageModel:
         batch_size: int = 32,
         max_batch_tokens: int = PASS_TOKENS,
         info: dict[str, Any] | None = None,
+        engine: str | None = None,
     ) -> None:
+        self.engine: EnginePlan = plan_engine(
+            str(next(model.parameters()).dtype).removeprefix("torch."),
+            str(next(model.parameters()).device),
+            mode=engine,
+        )
+        if self.engine.widen_weights:
+            model = model.float()
+            logging.getLogger("fairlm").warning("%s", self.engine.notice())
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
@@ -76,7 +92,9 @@ class LanguageModel:
 
     @property
     def dtype(self) -> str:
-        return str(next(self.model.parameters()).dtype).removeprefix("torch.")
+        """The dtype of the weights' values (float32 storage where the engine widened
+        them: ``engine.products`` says what the products run in)."""
+        return self.engine.weights
 
     @property
     def device(self) -> torch.device:
@@ -97,6 +115,7 @@ class LanguageModel:
             "prefix_token": self.prefix_token,
             "prefix_token_id": self.prefix_token_id,
             "max_length": self.max_length,
+            "engine": self.engine.describe(),
             **self.info,
         }
 
@@ -157,6 +176,7 @@ class LanguageModel:
                 share_prefixes=self.share_prefixes,
                 progress=bar.update if bar is not None else None,
                 stats=self.stats,
+                plan=self.engine,
             )
         finally:
             if bar is not None:

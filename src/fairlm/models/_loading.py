@@ -36,6 +36,7 @@ def load_model(
     batch_size: int = 32,
     max_batch_tokens: int = PASS_TOKENS,
     revision: str | None = None,
+    engine: str | None = None,
 ) -> LanguageModel:
     """Load a causal language model for scoring and generation.
 
@@ -46,13 +47,21 @@ def load_model(
     * a ``.gguf`` file (dequantised by transformers' ``gguf_file=`` support),
     * a Hugging Face hub id such as ``gpt2`` (needs a network connection the first time).
 
-    ``dtype`` float32 (default) gives exact scores; bfloat16 is faster on recent CPUs
-    and GPUs (scoring multiplies in bfloat16 and computes the rest in float32, see
-    :mod:`fairlm.models._mixed`). ``trust_remote_code`` stays off unless asked: it runs
-    code from the model repository.
+    ``dtype`` float32 (default) gives exact scores; bfloat16 is faster on CPUs with
+    bfloat16 products (AVX-512 or AMX) and on GPUs: scoring multiplies in bfloat16 and
+    computes the rest in float32 (see :mod:`fairlm.models._mixed`). On a CPU without
+    them the weights keep their bfloat16 values but the products run in float32, with a
+    one-line notice. ``device`` is a torch device (``cpu``, ``cuda``, ``cuda:1``).
+    ``engine`` is ``auto`` or ``portable`` (see :mod:`fairlm.models._plan`).
+    ``trust_remote_code`` stays off unless asked: it runs code from the model repository.
     """
     if dtype not in _DTYPES:
         raise ModelError(f"dtype must be one of {', '.join(_DTYPES)}, not {dtype!r}")
+    from fairlm.models._capabilities import engine_mode
+
+    engine = engine_mode(engine)
+    if device:
+        _check_device(device)
     name = str(name_or_path)
     path = Path(name).expanduser()
     info: dict[str, Any] = {}
@@ -112,7 +121,28 @@ def load_model(
         batch_size=batch_size,
         max_batch_tokens=max_batch_tokens,
         info=info,
+        engine=engine,
     )
+
+
+def _check_device(device: str) -> None:
+    """A device torch knows and this machine has, or a message saying what is missing."""
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ModelError(f"--device {device!r} is not a torch device: {exc}") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            built = "built without CUDA" if torch.version.cuda is None else "finds no GPU"
+            raise ModelError(f"--device {device}: this torch ({torch.__version__}) {built}")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ModelError(
+                f"--device {device}: there are {torch.cuda.device_count()} CUDA devices"
+            )
+    elif dev.type != "cpu":
+        raise ModelError(f"--device {device}: fairlm runs on cpu or cuda, not {dev.type}")
 
 
 def _fairlm_model_json(path: Path) -> dict[str, Any]:

@@ -13,15 +13,16 @@ other half-precision parameter (embeddings, norm weights) is float32 for the dur
 A gated MLP (Llama's ``down(act(gate(x)) * up(x))``) runs as three oneDNN products
 with the activation and the multiplication fused into them, so act(gate) and the
 product are each rounded once, with no float32 pass between. Only the rounding of the
-products' inputs and outputs remains. On SmolLM2-135M's full CrowS-Pairs run, a pair's
-log-likelihood difference is 0.058 nats from float32's at the median (at most 2.9) and
-99.34% of the verdicts agree with float32 (with the engine's bfloat16 vocabulary
-projection). Without the fused MLP and with a float32 vocabulary projection it was
-0.066 nats (at most 2.3, 99.34% agreeing), for 10-14% more time than the bfloat16
-model as loaded. It is close to a float32 model under ``torch.autocast``, except that
-the weights are stored (and reordered) once in half precision instead of cast at every
-call, and attention runs in float32. Layers that are not ``nn.Linear`` (GPT-2's
-``Conv1D``) run in float32.
+products' inputs and outputs remains (docs/performance.md gives how far that moves
+CrowS-Pairs verdicts from float32's). It is close to a float32 model under
+``torch.autocast``, except that the weights are stored (and reordered) once in half
+precision instead of cast at every call, and attention runs in float32. Layers that are
+not ``nn.Linear`` (GPT-2's ``Conv1D``) run in float32.
+
+The MLP fusion needs oneDNN's post-ops and the packing oneDNN's bfloat16 kernels, which
+a CPU without AVX-512 or AMX lacks: the engine asks for them only where the probe found
+them (:mod:`._plan`). With ``half_products=False`` (no half-precision products on this
+hardware) every layer, linear ones included, is widened to float32 for the duration.
 
 The model is restored on exit: parameters get their own tensors back and the layers
 their own ``forward``.
@@ -162,14 +163,20 @@ def _post_op(act: object) -> tuple[str, str] | None:
 
 @contextlib.contextmanager
 def float32_between_products(
-    root: torch.nn.Module, *, pack: bool, rows_hint: int = 768
+    root: torch.nn.Module,
+    *,
+    pack: bool,
+    fuse: bool = False,
+    half_products: bool = True,
+    rows_hint: int = 768,
 ) -> Iterator[int]:
     """Within the block, ``root`` computes in float32 except its ``nn.Linear`` products.
 
     Yields the number of linear layers kept in half precision. ``pack`` reorders their
-    weights for oneDNN (CPU, worth it for big jobs only; see :mod:`._onednn`). A gated
-    MLP (``down(act(gate(x)) * up(x))``, see :func:`_gated_parts`) runs as three
-    oneDNN products with the activation and the multiplication fused into them.
+    weights for oneDNN (CPU, worth it for big jobs only; see :mod:`._onednn`). With
+    ``fuse``, a gated MLP (``down(act(gate(x)) * up(x))``, see :func:`_gated_parts`)
+    runs as three oneDNN products with the activation and the multiplication fused into
+    them. ``half_products=False`` widens the linear layers too: everything in float32.
     """
     cast = _LastCast()
     swapped: list[torch.nn.Module] = []
@@ -191,7 +198,7 @@ def float32_between_products(
             for module in root.modules():
                 if id(module) in fused:
                     continue
-                gated = _gated_parts(module) if "forward" not in module.__dict__ else None
+                gated = _gated_parts(module) if fuse and "forward" not in module.__dict__ else None
                 if gated is not None:
                     post_op, layers = gated
                     gate, up, down = (weights(m)[:2] for m in layers)
@@ -208,7 +215,7 @@ def float32_between_products(
                     fused.update(id(m) for m in layers)
                     n_half += len(layers)
                     continue
-                if _is_half_linear(module):
+                if half_products and _is_half_linear(module):
                     weight, bias, packed = weights(module)
                     module.forward = functools.partial(
                         _half_linear,

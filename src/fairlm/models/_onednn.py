@@ -1,39 +1,48 @@
 """Linear layers through oneDNN, with each weight reordered once (CPU scoring only).
 
-PyTorch sends a float32 ``nn.Linear`` on the CPU to MKL's sgemm. On this project's
-machine (AMD EPYC, AVX-512) that reached 100-130 GFLOP/s on the shapes of a small
-language model, while oneDNN's matmul, with the weight reordered once into its blocked
-layout, reached 150-180 GFLOP/s on the same shapes in the same runs.
-
-Both are float32 products, but not equally exact in a deep model: with every float32
-layer of SmolLM2-135M on oneDNN, sentence log-likelihoods moved by up to 8e-3 nats
-against a float64 pass (MKL: within 5.3e-4). So the engine uses oneDNN for the float32
-vocabulary projection (exact to 1e-5 there) and for the body only in half precision
-(see :mod:`._mixed`, which swaps the layers' ``forward`` while scoring). Reordering
-copies each weight once (about 0.3 s for 135M parameters), so the engine does it only
-for work big enough. oneDNN can also apply an activation, or a multiplication by another
-tensor, to a product's float32 sums before rounding them to a half-precision output;
+PyTorch sends a float32 ``nn.Linear`` on the CPU to MKL's sgemm; oneDNN's matmul, with
+the weight reordered once into its blocked layout, is faster on the shapes of a small
+language model (docs/performance.md has the figures). Both are float32 products, but not
+equally exact in a deep model: with every float32 layer on oneDNN, sentence
+log-likelihoods drift further from a float64 pass than with MKL. So the engine uses
+oneDNN for the float32 vocabulary projection (as exact as torch's there) and for the
+body only in half precision (see :mod:`._mixed`, which swaps the layers' ``forward``
+while scoring). Reordering copies each weight once, so the engine does it only for work
+big enough. oneDNN can also apply an activation, or a multiplication by another tensor,
+to a product's float32 sums before rounding them to a half-precision output;
 :mod:`._mixed` runs a gated MLP that way.
+
+These are private torch ops, and oneDNN's bfloat16 kernels need AVX-512 or AMX: the
+engine calls them only where :func:`fairlm.models._capabilities.probe` found them
+working (see :mod:`._plan`).
 """
 
 from __future__ import annotations
 
 import torch
 
-__all__ = ["available", "pack", "linear", "linear_times"]
+__all__ = ["available", "ops_present", "pack", "linear", "linear_times"]
 
 _DTYPES = (torch.float32, torch.bfloat16)
 
 
+def ops_present() -> bool:
+    """Whether this torch has oneDNN and the two private ops this module calls."""
+    return (
+        torch.backends.mkldnn.is_available()
+        and hasattr(torch.ops.mkldnn, "_linear_pointwise")
+        and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
+    )
+
+
 def available(weight: torch.Tensor) -> bool:
-    """Whether ``weight`` can go through oneDNN: a CPU float32 or bfloat16 matrix."""
+    """Whether ``weight`` can go through oneDNN: a CPU float32 or bfloat16 matrix (the
+    CPU may still lack the kernels: see :func:`fairlm.models._capabilities.probe`)."""
     return (
         weight.device.type == "cpu"
         and weight.dtype in _DTYPES
         and weight.dim() == 2
-        and torch.backends.mkldnn.is_available()
-        and hasattr(torch.ops.mkldnn, "_linear_pointwise")
-        and hasattr(torch.ops.mkldnn, "_reorder_linear_weight")
+        and ops_present()
     )
 
 
