@@ -19,6 +19,7 @@ from fairlm.errors import FairlmError
 COMMANDS: list[tuple[str, str, str]] = [
     ("audit", "fairlm.benchmarks._cli", "run bias benchmarks on a model (the main job)"),
     ("models", "fairlm.models._cli", "list the built-in models and whether each is available"),
+    ("env", "fairlm.models._cli_env", "versions, CPU features and engine paths (for bug reports)"),
     ("score", "fairlm.models._cli_score", "score texts with a language model (JSONL out)"),
     ("generate", "fairlm.models._cli_generate", "generate text from a prompt"),
     ("metrics", "fairlm.metrics._cli", "group fairness metrics with confidence intervals"),

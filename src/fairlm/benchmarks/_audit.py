@@ -6,14 +6,15 @@ import datetime as _dt
 import inspect
 import json
 import os
-import platform
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from fairlm import __version__
+from fairlm._environment import environment
 from fairlm._io import atomic_write_json, write_jsonl
+from fairlm._text import near_tie_text
 from fairlm.benchmarks._base import Benchmark
 from fairlm.benchmarks._journal import Journal, chunk_keys, run_identity
 from fairlm.benchmarks._workers import Workers
@@ -104,11 +105,7 @@ def run_audit(
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "model": model,
         "config": dict(extra_config or {}),
-        "environment": {
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "processes": workers.world,
-        },
+        "environment": {**environment(), "processes": workers.world},
         "benchmarks": {},
     }
     journals = []
@@ -155,11 +152,13 @@ def run_audit(
         summary = bench.summarize(rows)
         t2 = time.perf_counter()
         write_jsonl(out / f"samples_{bench.name}.jsonl", rows)
+        ties = bench.near_ties(rows)
         results["benchmarks"][bench.name] = {
             **bench.metadata(),
             "config": bench.config(),
             "n_examples": len(rows),
             "summary": summary.to_dict(),
+            **({"near_ties": ties} if ties is not None else {}),
             "timing": {
                 "scoring_s": round(t1 - t0, 3),
                 "summary_s": round(t2 - t1, 3),
@@ -172,6 +171,8 @@ def run_audit(
             f"[{bench.name}] {len(rows)} examples in {t1 - t0:.1f} s; "
             f"{head.metric} = {_fmt(head.value)} {_ci(head)}"
         )
+        if ties and ties["count"]:
+            log(f"[{bench.name}] {near_tie_text(ties)}")
         if not bench.commercial_use_ok:
             log(
                 f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "

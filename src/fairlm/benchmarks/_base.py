@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-__all__ = ["Benchmark", "Figure", "Summary"]
+__all__ = ["NEAR_TIE_NATS", "Benchmark", "Figure", "Summary"]
+
+# A verdict decided by less than this many nats (or nats per token, in the benchmark's
+# own score unit) is a tie within numerical noise: float32 sums differ between CPUs
+# (AVX-512 against AVX2 kernels) by up to about 1e-4 nats per sentence, enough to flip
+# a verdict that close. The protocols' decision rules stay as published; such verdicts
+# are counted and reported.
+NEAR_TIE_NATS = 1e-4
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,31 @@ class Benchmark(ABC):
     def summarize(self, rows: Sequence[dict]) -> Summary:
         """Figures with confidence intervals, from rows alone."""
 
+    def verdict_margins(self, rows: Sequence[dict]) -> Any:
+        """The score margin deciding each verdict, (rows, verdicts per row) nats, NaN
+        where a row has no such verdict; None for a benchmark whose figures are not
+        verdicts between likelihoods (embeddings, generated text)."""
+        return None
+
     # -- shared behaviour --------------------------------------------------------
+    def near_ties(self, rows: Sequence[dict]) -> dict[str, Any] | None:
+        """How many verdicts are ties within numerical noise (margin under
+        :data:`NEAR_TIE_NATS`), of how many, and the ids of their rows (at most 20)."""
+        import numpy as np
+
+        margins = self.verdict_margins(rows)
+        if margins is None:
+            return None
+        m = np.abs(np.asarray(margins, dtype=np.float64).reshape(len(rows), -1))
+        close = m < NEAR_TIE_NATS  # NaN compares False
+        rows_close = np.nonzero(close.any(axis=1))[0]
+        return {
+            "threshold_nats": NEAR_TIE_NATS,
+            "count": int(close.sum()),
+            "verdicts": int(np.isfinite(m).sum()),
+            "ids": [str(rows[i]["id"]) for i in rows_close[:20]],
+        }
+
     def config(self) -> dict[str, Any]:
         """Settings that change the numbers; recorded in results.json."""
         return {

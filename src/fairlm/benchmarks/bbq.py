@@ -185,6 +185,11 @@ class BBQ(Benchmark):
             )
         return rows
 
+    def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
+        """The chosen answer's score minus the runner-up's."""
+        top = np.sort(np.array([r["scores"] for r in rows], dtype=np.float64).reshape(-1, 3))
+        return top[:, -1] - top[:, -2]
+
     def summarize(self, rows: Sequence[dict]) -> Summary:
         notes = [
             f"Prompt {PROMPT!r} + ' ' + answer; choice by "

@@ -94,6 +94,9 @@ class CrowsPairs(Benchmark):
             )
         return rows
 
+    def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
+        return np.array([r["score_diff"] for r in rows], dtype=np.float64)
+
     def summarize(self, rows: Sequence[dict]) -> Summary:
         stereo = np.array([100.0 * r["stereotyped"] for r in rows])
         diffs = np.array([r["score_diff"] for r in rows])

@@ -398,6 +398,29 @@ class HolisticBias(Benchmark):
             )
         return rows
 
+    def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
+        """Per sentence: the distance to the nearest score of another descriptor in its
+        (axis, template) cell, the comparison a rank test makes; NaN where the cell has
+        one descriptor."""
+        key = self.score_key
+        out = np.full(len(rows), np.nan)
+        cells: dict[tuple[str, str], list[int]] = {}
+        for i, r in enumerate(rows):
+            cells.setdefault((r["axis"], r["template"]), []).append(i)
+        for idx in cells.values():
+            order = sorted(idx, key=lambda i: rows[i][key])
+            values = [float(rows[i][key]) for i in order]
+            desc = [rows[i]["descriptor_id"] for i in order]
+            for k, i in enumerate(order):
+                for step in (-1, 1):  # nearest other descriptor on each side
+                    j = k + step
+                    while 0 <= j < len(order) and desc[j] == desc[k]:
+                        j += step
+                    if 0 <= j < len(order):
+                        gap = abs(values[j] - values[k])
+                        out[i] = gap if np.isnan(out[i]) else min(out[i], gap)
+        return out
+
     def summarize(self, rows: Sequence[dict]) -> Summary:
         key = self.score_key
         unit = "nats/token" if key == "loglik_per_token" else "nats"

@@ -126,6 +126,21 @@ class StereoSet(Benchmark):
             )
         return rows
 
+    def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
+        """Per row: stereotype vs anti-stereotype (SS), and each of them vs the
+        unrelated sentence (LMS)."""
+        return np.array(
+            [
+                (
+                    r["score_stereotype"] - r["score_anti_stereotype"],
+                    r["score_stereotype"] - r["score_unrelated"],
+                    r["score_anti_stereotype"] - r["score_unrelated"],
+                )
+                for r in rows
+            ],
+            dtype=np.float64,
+        ).reshape(len(rows), 3)
+
     def summarize(self, rows: Sequence[dict]) -> Summary:
         notes = [
             f"Intrasentence task ({'dev split' if self.path is None else self.path}); "

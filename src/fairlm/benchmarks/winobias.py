@@ -179,6 +179,9 @@ class WinoBias(Benchmark):
             )
         return rows
 
+    def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
+        return np.array([r["score_first"] - r["score_second"] for r in rows], dtype=np.float64)
+
     def summarize(self, rows: Sequence[dict]) -> Summary:
         notes = [
             f"{self.split} split; readings '{PROMPT}' scored with the {self.protocol} "

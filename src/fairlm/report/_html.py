@@ -14,6 +14,7 @@ from typing import Any
 
 from fairlm import __version__
 from fairlm._io import atomic_write_text
+from fairlm._text import near_tie_text
 from fairlm.report._benchmarks import (
     GENERAL_CAVEATS,
     model_caveats,
@@ -213,7 +214,7 @@ def _summary(runs: list[Run], names: list[str]) -> str:
                 _run_key(i, r.label) if len(runs) > 1 else esc(r.label),
                 esc(r.model_name),
                 esc(f"{params / 1e6:.0f} M" if is_number(params) else "?"),
-                esc(m.get("dtype", "")),
+                esc(_dtype_text(m)),
                 esc(str(r.results.get("created", ""))[:16].replace("T", " ")),
                 esc(", ".join(bench_title([r], n) for n in r.benchmarks)),
                 esc(m.get("license", "not recorded")),
@@ -261,6 +262,14 @@ def _summary(runs: list[Run], names: list[str]) -> str:
     return "\n".join(out)
 
 
+def _dtype_text(model: dict) -> str:
+    """The weights' dtype, and the products' where the engine fell back (e.g. a CPU
+    without bfloat16 products)."""
+    dtype = str(model.get("dtype", ""))
+    products = str((model.get("engine") or {}).get("products", "")).split(" ")[0]
+    return f"{dtype} (products in {products})" if products and products != dtype else dtype
+
+
 def _headline_card(runs: list[Run], name: str) -> str:
     bench = next(r.benchmarks[name] for r in runs if name in r.benchmarks)
     figs = [headline_figure(r.benchmarks[name]) if name in r.benchmarks else None for r in runs]
@@ -298,6 +307,12 @@ def _headline_card(runs: list[Run], name: str) -> str:
     verdict = verdict_text(ref)
     if verdict:
         parts.append(f"<p>{esc(verdict)}</p>")
+    ties = next(
+        (r.benchmarks[name].get("near_ties") for r in reversed(runs) if name in r.benchmarks),
+        None,
+    )
+    if ties and ties.get("count"):
+        parts.append(f'<p class="muted">{esc(near_tie_text(ties))}.</p>')
     meaning = notes_for(name).meaning or bench.get("description", "")
     if meaning:
         parts.append(f'<p class="meaning">{esc(meaning)}</p>')
