@@ -1,8 +1,10 @@
 """The model layer: one small interface between fairlm and language models.
 
-Every benchmark, mitigation and report talks to :class:`LanguageModel`, never to
-transformers directly. :func:`load_model` turns a built-in name (``smollm2-135m``), a
-local directory, a ``.gguf`` file or a Hugging Face hub id into one.
+Every benchmark talks to the :class:`ScoringLM` protocol, never to transformers
+directly; :class:`LanguageModel` implements it for Hugging Face models and
+:class:`FakeLM` (deterministic, no weights) for tests. :func:`load_model` turns a
+built-in name (``smollm2-135m``), a local directory, a ``.gguf`` file or a Hugging Face
+hub id into a :class:`LanguageModel`.
 
 Importing this package is cheap; torch is imported when a model is loaded.
 """
@@ -16,7 +18,9 @@ __all__ = [
     "BUILTIN_MODELS",
     "DEFAULT_MODEL",
     "PROTOCOLS",
+    "FakeLM",
     "LanguageModel",
+    "ScoringLM",
     "ScoringProtocol",
     "load_model",
 ]
@@ -27,12 +31,16 @@ _LAZY = {
     "PROTOCOLS": "fairlm.models._protocols",
     "ScoringProtocol": "fairlm.models._protocols",
     "LanguageModel": "fairlm.models._hf",
+    "ScoringLM": "fairlm.models._interface",
+    "FakeLM": "fairlm.models._fake",
     "load_model": "fairlm.models._loading",
 }
 
 if TYPE_CHECKING:
     from fairlm.models._builtin import BUILTIN_MODELS, DEFAULT_MODEL
+    from fairlm.models._fake import FakeLM
     from fairlm.models._hf import LanguageModel
+    from fairlm.models._interface import ScoringLM
     from fairlm.models._loading import load_model
     from fairlm.models._protocols import PROTOCOLS, ScoringProtocol
 

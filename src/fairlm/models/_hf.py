@@ -1,4 +1,4 @@
-""":class:`LanguageModel`: the interface every part of fairlm talks to.
+""":class:`LanguageModel`: the Hugging Face backend of :class:`~fairlm.models.ScoringLM`.
 
 It wraps a Hugging Face causal LM and its tokenizer. Scores are natural-log
 probabilities (nats); higher means more likely.
@@ -16,14 +16,15 @@ import torch
 
 from fairlm.errors import ScoringError
 from fairlm.models._engine import PASS_TOKENS, Request, score_requests
+from fairlm.models._interface import ScoringLM
 from fairlm.models._plan import EnginePlan, plan_engine
 from fairlm.models._protocols import ScoringProtocol, get_protocol
 
 __all__ = ["LanguageModel"]
 
 
-class LanguageModel:
-    """A causal language model with the operations fairlm needs.
+class LanguageModel(ScoringLM):
+    """A causal language model with the operations fairlm needs (:class:`ScoringLM`).
 
     Parameters
     ----------
