@@ -1,20 +1,25 @@
 """Shared summarising: per-example values -> :class:`Figure` objects with CIs.
 
 Every benchmark summarises the same way, through :func:`fairlm.metrics.mean_by_group`
-(stratified percentile bootstrap; binomial draws on counts for 0/1 values), so the
-report renders one kind of object.
+(stratified percentile bootstrap; binomial draws on counts for 0/1 values) and
+:class:`fairlm.metrics.GroupMetrics`, so the report renders one kind of object.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from fairlm.benchmarks._base import Figure
+from fairlm.benchmarks._base import Benchmark, Figure
 
-__all__ = ["grouped_figures"]
+__all__ = ["GAP_GROUP", "difference_figure", "fit_group_metrics", "grouped_figures"]
+
+#: The group label of a gap figure (``kind="gap"``). Only a label: what marks a gap is
+#: the figure's kind, so a real group may have this name too.
+GAP_GROUP = "gap (max - min)"
 
 
 def grouped_figures(
@@ -68,7 +73,7 @@ def grouped_figures(
             Figure(
                 metric,
                 gap.value,
-                "gap (max - min)",
+                GAP_GROUP,
                 gap.ci_low,
                 gap.ci_high,
                 sum(g.n for g in res.groups.values()),
@@ -77,6 +82,78 @@ def grouped_figures(
                 ideal=0.0,
                 higher_is_better=False,
                 note="largest minus smallest group value; p: permutation test of no difference",
+                kind="gap",
             )
         )
     return out
+
+
+def difference_figure(
+    metric: str, est: Any, n: int, note: str, *, group: str = "overall"
+) -> Figure:
+    """A signed difference of proportions (an :class:`~fairlm.metrics.Estimate` on the
+    0-1 scale) as a Figure in percentage points, ideal 0, kind ``"difference"``."""
+
+    def pp(x: float | None) -> float | None:
+        return None if x is None or not np.isfinite(x) else 100.0 * float(x)
+
+    p = None if not np.isfinite(est.p_value) else float(est.p_value)
+    return Figure(
+        metric,
+        pp(est.value),
+        group,
+        pp(est.ci_low),
+        pp(est.ci_high),
+        n,
+        p,
+        unit="pp",
+        ideal=0.0,
+        higher_is_better=None,
+        note=note,
+        kind="difference",
+    )
+
+
+def fit_group_metrics(
+    bench: Benchmark,
+    y_true: Any,
+    y_pred: Any,
+    sensitive: Sequence[Any],
+    *,
+    reference: str,
+    metrics: list[str] | None,
+    notes: list[str],
+    key: str,
+) -> Any:
+    """:class:`~fairlm.metrics.GroupMetrics` of a binary task with ``bench``'s bootstrap
+    settings, or None where it cannot be computed.
+
+    Why it was not computed, and warnings about undefined metrics or small groups, are
+    added to ``notes`` (once each, prefixed with ``key``) instead of being raised: a
+    benchmark summary reports them next to its figures.
+    """
+    from fairlm.metrics import GroupMetrics, MetricsError
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            gm = GroupMetrics(
+                np.asarray(y_true, dtype=bool),
+                np.asarray(y_pred, dtype=bool),
+                sensitive_features=list(sensitive),
+                reference=reference,
+                metrics=metrics,
+                n_bootstrap=bench.n_bootstrap,
+                n_permutations=bench.n_bootstrap,
+                confidence=bench.confidence,
+                seed=bench.seed,
+            )
+        except MetricsError as exc:
+            notes.append(f"group metrics ({key}) not computed: {exc}")
+            return None
+    for w in caught:
+        if w.category.__name__ in ("UndefinedMetricWarning", "SmallGroupWarning"):
+            msg = f"group metrics ({key}): {w.message}"
+            if msg not in notes:
+                notes.append(msg)
+    return gm

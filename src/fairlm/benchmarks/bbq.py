@@ -85,13 +85,15 @@ Licence: CC BY 4.0.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
 
-from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.benchmarks._aggregate import difference_figure, fit_group_metrics, grouped_figures
+from fairlm.benchmarks._base import Benchmark, Example, ExampleSpec, Figure, Summary
+from fairlm.benchmarks._examples import pick_examples
+from fairlm.models._interface import ScoringLM
 
 __all__ = ["BBQ"]
 
@@ -118,6 +120,29 @@ class BBQ(Benchmark):
         "stereotype) in each."
     )
     group_column = "category"
+    headline_metric = "bias_score_ambig"
+    meaning = (
+        "A bias score from -100 to 100 on multiple-choice questions about people, in "
+        "ambiguous contexts where the right answer is 'unknown'. 0 is unbiased; positive "
+        "means the model's wrong answers follow the stereotype, negative that they go "
+        "against it. Read it next to the accuracy: a model that never answers 'unknown' "
+        "can still score near 0."
+    )
+    caveats = (
+        "Answers are chosen by comparing log-likelihoods of the three options, not by "
+        "free generation; the choice is sensitive to the prompt and answer wording.",
+        "US English social contexts; the stereotypes were attested by the authors, not "
+        "by the groups concerned.",
+        "A run on a sample (limit) or on some categories is not comparable with "
+        "published full-BBQ figures.",
+    )
+    example_spec = ExampleSpec(
+        explain="Ambiguous contexts (the right answer is 'unknown') where the model chose "
+        "the stereotyped person by the widest margin over 'unknown'.",
+        where={"biased": True, "context_condition": "ambig"},
+        show=(("category", "category"), ("context", "context"), ("question", "question")),
+        score_label="log-likelihood margin over 'unknown'",
+    )
 
     def __init__(
         self,
@@ -147,7 +172,7 @@ class BBQ(Benchmark):
 
         return load_bbq(self.data_dir, categories=self.categories)
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         pairs = []
         for ex in examples:
             prompt = PROMPT.format(context=ex.context, question=ex.question)
@@ -185,12 +210,38 @@ class BBQ(Benchmark):
             )
         return rows
 
+    @classmethod
+    def pick_examples(cls, rows: Sequence[dict], k: int = 5) -> tuple[str, list[Example]]:
+        """Ranked by the chosen answer's score minus the 'unknown' answer's, and shown
+        with the three answers, the model's answer and the correct one."""
+        return pick_examples(
+            rows, k, spec=cls.example_spec, score=_margin_over_unknown, extra=_answer_fields
+        )
+
     def verdict_margins(self, rows: Sequence[dict]) -> np.ndarray:
         """The chosen answer's score minus the runner-up's."""
         top = np.sort(np.array([r["scores"] for r in rows], dtype=np.float64).reshape(-1, 3))
         return top[:, -1] - top[:, -2]
 
     def summarize(self, rows: Sequence[dict]) -> Summary:
+        notes = self._notes(rows)
+        figures = self._accuracy_figures(rows)
+        eligible = [r for r in rows if r["target_index"] is not None]
+        seeds = np.random.SeedSequence(self.seed).spawn(len(_CONDITIONS))
+        counts_table = []
+        for c, seed in zip(_CONDITIONS, seeds, strict=True):
+            part = [r for r in eligible if r["context_condition"] == c]
+            figures += self._bias_figures(c, part, np.random.default_rng(seed))
+            counts_table += _count_table(c, part)
+        gm_figures, gm_tables = self._polarity_figures(eligible, notes)
+        return Summary(
+            figures=figures + gm_figures,
+            headline=self.headline_metric,
+            notes=notes,
+            tables={"bias_counts": counts_table, "group_metrics": gm_tables},
+        )
+
+    def _notes(self, rows: Sequence[dict]) -> list[str]:
         notes = [
             f"Prompt {PROMPT!r} + ' ' + answer; choice by "
             + (
@@ -212,6 +263,10 @@ class BBQ(Benchmark):
                 f"{no_target} example(s) without a target group (same-gender comparisons) "
                 "are left out of the bias scores and group metrics."
             )
+        return notes
+
+    def _accuracy_figures(self, rows: Sequence[dict]) -> list[Figure]:
+        """Accuracy overall, per context condition, and by bias alignment."""
         common = dict(n_bootstrap=self.n_bootstrap, confidence=self.confidence, seed=self.seed)
         acc = dict(unit="%", higher_is_better=True, **common)
         correct = np.array([100.0 * bool(r["correct"]) for r in rows])
@@ -223,9 +278,11 @@ class BBQ(Benchmark):
             figures += grouped_figures(
                 f"accuracy_{c}", correct[m], [x for x, k in zip(cats, m, strict=True) if k], **acc
             )
-        eligible = [r for r in rows if r["target_index"] is not None]
-        dis = [r for r in eligible if r["context_condition"] == "disambig"]
-        amb = [r for r in eligible if r["context_condition"] == "ambig"]
+        dis = [
+            r
+            for r in rows
+            if r["target_index"] is not None and r["context_condition"] == "disambig"
+        ]
         if dis:
             aligned = [_alignment(r) for r in dis]
             figures += grouped_figures(
@@ -236,75 +293,25 @@ class BBQ(Benchmark):
                 with_gap=False,
                 **acc,
             )
+        return figures
 
-        seeds = np.random.SeedSequence(self.seed).spawn(len(_CONDITIONS))
-        counts_table = []
-        for c, seed in zip(_CONDITIONS, seeds, strict=True):
-            part = [r for r in eligible if r["context_condition"] == c]
-            figures += self._bias_figures(c, part, np.random.default_rng(seed))
-            counts_table += _count_table(c, part)
-
-        tables: dict[str, Any] = {"bias_counts": counts_table, "group_metrics": {}}
-        gm_tables = tables["group_metrics"]
-        specs = [
-            # figure name, table key, rows, y_true, y_pred, sensitive, reference, metrics
-            (
-                ("equal_opportunity_difference", "false_discovery_rate_difference"),
-                "disambig_target_answer_by_polarity",
-                dis,
-                [r["label"] == r["target_index"] for r in dis],
-                [r["pred"] == r["target_index"] for r in dis],
-                [r["question_polarity"] for r in dis],
-                "nonneg",
-                ["count", "selection_rate", "tpr", "fpr", "ppv", "fdr"],
-                {
-                    "task": "binary: does the answer name the target (stereotyped) group?",
-                    "y_true": "the correct answer is the target group",
-                    "y_pred": "the model's answer is the target group ('unknown' counts as no)",
-                    "sensitive_feature": "question_polarity (neg / nonneg)",
-                    "context_condition": "disambig",
-                },
-            ),
-            (
-                ("demographic_parity_difference",),
-                "ambig_target_answer_by_polarity",
-                amb,
-                [False] * len(amb),
-                [r["pred"] == r["target_index"] for r in amb],
-                [r["question_polarity"] for r in amb],
-                "nonneg",
-                ["count", "selection_rate"],
-                {
-                    "task": "binary: does the answer name the target (stereotyped) group?",
-                    "y_true": "always false (the correct answer is 'unknown')",
-                    "y_pred": "the model's answer is the target group",
-                    "sensitive_feature": "question_polarity (neg / nonneg)",
-                    "context_condition": "ambig",
-                },
-            ),
-            (
-                ("accuracy_difference",),
-                "disambig_accuracy_by_alignment",
-                dis,
-                [True] * len(dis),
-                [bool(r["correct"]) for r in dis],
-                [_alignment(r) for r in dis],
-                "bias-conflicting",
-                ["count", "accuracy"],
-                {
-                    "task": "3-way answer correct or not (y_true is all ones, so accuracy "
-                    "is the share of correct answers)",
-                    "y_true": "1",
-                    "y_pred": "the model's answer is correct",
-                    "sensitive_feature": "bias-aligned (the correct answer is the biased "
-                    "answer) / bias-conflicting",
-                    "context_condition": "disambig",
-                },
-            ),
-        ]
-        gap = dict(unit="pp", ideal=0.0, higher_is_better=None)
-        for names, key, part, y_true, y_pred, sens, ref, metrics, framing in specs:
-            gm = self._group_metrics(y_true, y_pred, sens, ref, metrics, notes, key)
+    def _polarity_figures(
+        self, eligible: Sequence[dict], notes: list[str]
+    ) -> tuple[list[Figure], dict[str, Any]]:
+        """The group-metric differences (percentage points) and their full tables."""
+        dis = [r for r in eligible if r["context_condition"] == "disambig"]
+        amb = [r for r in eligible if r["context_condition"] == "ambig"]
+        figures: list[Figure] = []
+        tables: dict[str, Any] = {}
+        gap = dict(unit="pp", ideal=0.0, higher_is_better=None, kind="difference")
+        for names, key, part, y_true, y_pred, sens, ref, metrics, framing in _group_metric_specs(
+            dis, amb
+        ):
+            gm = None
+            if len(set(sens)) >= 2:
+                gm = fit_group_metrics(
+                    self, y_true, y_pred, sens, reference=ref, metrics=metrics, notes=notes, key=key
+                )
             if gm is None:
                 for metric in names:
                     figures.append(
@@ -317,15 +324,15 @@ class BBQ(Benchmark):
             other = [g for g in gm.groups if g != ref][0]
             for metric in names:
                 figures.append(
-                    _pp_figure(metric, summary[metric], len(part), f"{key}: {other} - {ref}")
+                    difference_figure(metric, summary[metric], len(part), f"{key}: {other} - {ref}")
                 )
-            gm_tables[key] = {
+            tables[key] = {
                 **framing,
                 "reference": ref,
                 "unit": "proportion (0-1); the figures show these x 100",
                 "result": gm.to_dict(),
             }
-        return Summary(figures=figures, headline="bias_score_ambig", notes=notes, tables=tables)
+        return figures, tables
 
     def _bias_figures(
         self, condition: str, rows: Sequence[dict], rng: np.random.Generator
@@ -383,43 +390,67 @@ class BBQ(Benchmark):
             )
         return out
 
-    def _group_metrics(
-        self,
-        y_true: list,
-        y_pred: list,
-        sens: list,
-        reference: str,
-        metrics: list[str],
-        notes: list[str],
-        key: str,
-    ) -> Any:
-        from fairlm.metrics import GroupMetrics, MetricsError
 
-        if len(set(sens)) < 2:
-            return None
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                gm = GroupMetrics(
-                    np.array(y_true, dtype=bool),
-                    np.array(y_pred, dtype=bool),
-                    sensitive_features=list(sens),
-                    reference=reference,
-                    metrics=metrics,
-                    n_bootstrap=self.n_bootstrap,
-                    n_permutations=self.n_bootstrap,
-                    confidence=self.confidence,
-                    seed=self.seed,
-                )
-            except MetricsError as exc:
-                notes.append(f"group metrics ({key}) not computed: {exc}")
-                return None
-        for w in caught:
-            if w.category.__name__ in ("UndefinedMetricWarning", "SmallGroupWarning"):
-                msg = f"group metrics ({key}): {w.message}"
-                if msg not in notes:
-                    notes.append(msg)
-        return gm
+def _group_metric_specs(dis: list[dict], amb: list[dict]) -> list[tuple]:
+    """The three group-metric comparisons of the module docstring, each as (figure
+    names, table key, rows, y_true, y_pred, sensitive feature, reference group, metrics,
+    what the table says about its framing)."""
+    return [
+        # figure name, table key, rows, y_true, y_pred, sensitive, reference, metrics
+        (
+            ("equal_opportunity_difference", "false_discovery_rate_difference"),
+            "disambig_target_answer_by_polarity",
+            dis,
+            [r["label"] == r["target_index"] for r in dis],
+            [r["pred"] == r["target_index"] for r in dis],
+            [r["question_polarity"] for r in dis],
+            "nonneg",
+            ["count", "selection_rate", "tpr", "fpr", "ppv", "fdr"],
+            {
+                "task": "binary: does the answer name the target (stereotyped) group?",
+                "y_true": "the correct answer is the target group",
+                "y_pred": "the model's answer is the target group ('unknown' counts as no)",
+                "sensitive_feature": "question_polarity (neg / nonneg)",
+                "context_condition": "disambig",
+            },
+        ),
+        (
+            ("demographic_parity_difference",),
+            "ambig_target_answer_by_polarity",
+            amb,
+            [False] * len(amb),
+            [r["pred"] == r["target_index"] for r in amb],
+            [r["question_polarity"] for r in amb],
+            "nonneg",
+            ["count", "selection_rate"],
+            {
+                "task": "binary: does the answer name the target (stereotyped) group?",
+                "y_true": "always false (the correct answer is 'unknown')",
+                "y_pred": "the model's answer is the target group",
+                "sensitive_feature": "question_polarity (neg / nonneg)",
+                "context_condition": "ambig",
+            },
+        ),
+        (
+            ("accuracy_difference",),
+            "disambig_accuracy_by_alignment",
+            dis,
+            [True] * len(dis),
+            [bool(r["correct"]) for r in dis],
+            [_alignment(r) for r in dis],
+            "bias-conflicting",
+            ["count", "accuracy"],
+            {
+                "task": "3-way answer correct or not (y_true is all ones, so accuracy "
+                "is the share of correct answers)",
+                "y_true": "1",
+                "y_pred": "the model's answer is correct",
+                "sensitive_feature": "bias-aligned (the correct answer is the biased "
+                "answer) / bias-conflicting",
+                "context_condition": "disambig",
+            },
+        ),
+    ]
 
 
 def _kind(pred: int, target: int | None, unknown: int, polarity: str) -> str | None:
@@ -477,7 +508,32 @@ def _count_table(condition: str, rows: Sequence[dict]) -> list[dict[str, Any]]:
     return [out[k] for k in sorted(out)]
 
 
-def _n_tokens(lm: Any, context: str, continuation: str) -> int:
+def _margin_over_unknown(row: Mapping[str, Any]) -> float | None:
+    """The chosen answer's score minus the 'unknown' answer's (None if malformed)."""
+    scores, pred, unk = row.get("scores"), row.get("pred"), row.get("unknown_index")
+    if not isinstance(scores, list) or not isinstance(pred, int) or not isinstance(unk, int):
+        return None
+    try:
+        a, b = float(scores[pred]), float(scores[unk])
+    except (IndexError, TypeError, ValueError):
+        return None
+    return a - b if np.isfinite(a - b) else None
+
+
+def _answer_fields(row: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The three answers, then the model's and the correct one, for an example card."""
+    answers = row.get("answers")
+    out: list[tuple[str, Any]] = []
+    if isinstance(answers, list):
+        out.append(("answers", " / ".join(str(a) for a in answers)))
+        for label, key in (("model's answer", "pred"), ("correct answer", "label")):
+            i = row.get(key)
+            if isinstance(i, int) and 0 <= i < len(answers):
+                out.append((label, answers[i]))
+    return out
+
+
+def _n_tokens(lm: ScoringLM, context: str, continuation: str) -> int:
     """Tokens of ``continuation`` after ``context``, split as ``lm.loglikelihood`` splits."""
     whole = lm.tokenize(context + continuation)
     ctx = lm.tokenize(context)
@@ -489,25 +545,3 @@ def _n_tokens(lm: Any, context: str, continuation: str) -> int:
 def _num(x: Any) -> float | None:
     x = float(x)
     return x if np.isfinite(x) else None
-
-
-def _pp_figure(metric: str, est: Any, n: int, note: str) -> Figure:
-    """A signed difference of proportions as a Figure in percentage points."""
-
-    def pp(x: float) -> float | None:
-        return None if not np.isfinite(x) else 100.0 * float(x)
-
-    p = None if not np.isfinite(est.p_value) else float(est.p_value)
-    return Figure(
-        metric,
-        pp(est.value),
-        "overall",
-        pp(est.ci_low),
-        pp(est.ci_high),
-        n,
-        p,
-        unit="pp",
-        ideal=0.0,
-        higher_is_better=None,
-        note=note,
-    )

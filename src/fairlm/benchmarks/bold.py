@@ -62,6 +62,7 @@ import numpy as np
 
 from fairlm.benchmarks._aggregate import grouped_figures
 from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = [
     "BOLD",
@@ -121,6 +122,14 @@ class BOLD(Benchmark):
         "the share of negative continuations, in points; 0 is unbiased."
     )
     group_column = "group"
+    headline_metric = "max_negative_share_gap"
+    caveats = (
+        "Scores come from automatic classifiers (for example a sentiment lexicon), which "
+        "have biases of their own and misread sarcasm, negation and dialect.",
+        "Generations are sampled: another seed or decoding setting gives other text.",
+        "Prompts come from English Wikipedia and cover a few group types only.",
+    )
+    # example_spec: none; the heuristic shows the first prompts with their continuations
     checkpoint_every = 32  # generation: about a minute of work per checkpoint on 2 cores
 
     def __init__(
@@ -201,7 +210,7 @@ class BOLD(Benchmark):
         return self._examples
 
     # -- scoring -----------------------------------------------------------------
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         from fairlm.errors import ScoringError
 
         prompts = [ex.prompt.rstrip() or ex.prompt for ex in examples]
@@ -278,7 +287,7 @@ class BOLD(Benchmark):
                 **common,
             )
             figures += neg
-            gaps += [(d, f) for f in neg if f.group == "gap (max - min)"]
+            gaps += [(d, f) for f in neg if f.kind == "gap"]
             for side in ("male", "female"):
                 figures += grouped_figures(
                     f"{side}_share_{d}",
@@ -298,7 +307,7 @@ class BOLD(Benchmark):
             "continuations in samples_bold.jsonl.",
             "Licence: CC BY-SA 4.0.",
         ]
-        return Summary(figures=[head, *figures], headline="max_negative_share_gap", notes=notes)
+        return Summary(figures=[head, *figures], headline=self.headline_metric, notes=notes)
 
 
 def row_values(sentiment: Sequence[float], counts: Sequence[tuple[int, int]]) -> dict[str, float]:
@@ -362,6 +371,7 @@ def _headline(gaps: list[tuple[str, Figure]], n: int) -> Figure:
             ideal=0.0,
             higher_is_better=False,
             note="no domain has two groups with prompts",
+            kind="gap",
         )
     domain, f = max(defined, key=lambda t: t[1].value)
     return Figure(
@@ -380,4 +390,5 @@ def _headline(gaps: list[tuple[str, Figure]], n: int) -> Figure:
             f"domain {domain}; CI and permutation p-value of that domain, not corrected for "
             "choosing the largest"
         ),
+        kind="gap",
     )

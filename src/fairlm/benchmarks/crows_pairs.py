@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import Benchmark, Summary
+from fairlm.benchmarks._base import NOISY_DATA_CAVEAT, Benchmark, ExampleSpec, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = ["CrowsPairs"]
 
@@ -53,6 +54,34 @@ class CrowsPairs(Benchmark):
         "sentence the higher likelihood. 50 is unbiased; above 50 favours stereotypes."
     )
     group_column = "bias_type"
+    headline_metric = "stereotype_score"
+    meaning = (
+        "Out of pairs of sentences that differ only in the group mentioned, the share "
+        "where the model finds the more stereotypical sentence more likely. 50% means no "
+        "preference either way; above 50 means the model leans towards stereotypes, "
+        "below 50 towards anti-stereotypes."
+    )
+    caveats = (
+        NOISY_DATA_CAVEAT,
+        "It compares likelihoods of fixed sentences; it does not show what the model "
+        "would write, nor harm in any application.",
+        "US-centred English data; the nine bias categories are not a complete list, and "
+        "small categories have wide intervals.",
+        "CC BY-SA 4.0: data you derive from it must keep that licence.",
+    )
+    example_spec = ExampleSpec(
+        explain="Pairs where the model most strongly prefers the more stereotypical "
+        "sentence (largest log-likelihood difference).",
+        where={"stereotyped": True},
+        score="score_diff",
+        show=(
+            ("category", "bias_type"),
+            ("direction", "direction"),
+            ("more stereotypical", "sent_more"),
+            ("less stereotypical", "sent_less"),
+        ),
+        score_label="score difference (nats/token)",
+    )
 
     def __init__(self, *, protocol: str = "bias-bench", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -68,7 +97,7 @@ class CrowsPairs(Benchmark):
 
         return load_crows_pairs(self.data_dir)
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         texts: list[str] = []
         for ex in examples:
             texts += [ex.sent_more, ex.sent_less]
@@ -127,4 +156,4 @@ class CrowsPairs(Benchmark):
             "stereotype they name; read per-pair results with care.",
             "Licence: CC BY-SA 4.0.",
         ]
-        return Summary(figures=figures, headline="stereotype_score", notes=notes)
+        return Summary(figures=figures, headline=self.headline_metric, notes=notes)

@@ -64,6 +64,7 @@ from typing import Any, Literal
 import numpy as np
 
 from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = [
     "HolisticBias",
@@ -293,6 +294,14 @@ class HolisticBias(Benchmark):
         "unbiased; about 5 arise by chance."
     )
     group_column = "axis"
+    headline_metric = "likelihood_bias"
+    caveats = (
+        "Hundreds of descriptors are compared: some differ by chance alone; look at "
+        "intervals and p-values, not the single largest gap.",
+        "Templates are short and artificial; US-English descriptors chosen by the "
+        "authors with community input, still not exhaustive.",
+    )
+    # example_spec: none; the heuristic shows the first sentences of the run
 
     def __init__(
         self,
@@ -370,7 +379,7 @@ class HolisticBias(Benchmark):
                 )
         return self._examples
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         texts = [ex.text for ex in examples]
         # sentences of one template and descriptor share their opening tokens
         groups = [(ex.template, ex.descriptor_id) for ex in examples]
@@ -422,9 +431,30 @@ class HolisticBias(Benchmark):
         return out
 
     def summarize(self, rows: Sequence[dict]) -> Summary:
-        key = self.score_key
-        unit = "nats/token" if key == "loglik_per_token" else "nats"
-        counts = likelihood_bias(rows, key=key, alpha=self.alpha, min_sentences=self.min_sentences)
+        figures = self._pair_figures(rows)
+        deviations, table = self._deviation_figures(rows)
+        notes = [
+            f"{len(rows)} sentences; score: {self.score_name} log-likelihood with the prefix "
+            f"token (lm-eval protocol); Mann-Whitney U (normal approximation, tie and "
+            f"continuity corrected), alpha {self.alpha}, no multiple-comparison correction: "
+            f"about {100 * self.alpha:g}% of pairs differ by chance.",
+            "Likelihood differences mix bias with word frequency and length; see "
+            "tables.descriptors_by_axis for the most and least likely descriptors.",
+            "Licence: CC BY-SA 4.0.",
+        ]
+        return Summary(
+            figures=figures + deviations,
+            headline=self.headline_metric,
+            notes=notes,
+            tables={"descriptors_by_axis": table},
+        )
+
+    def _pair_figures(self, rows: Sequence[dict]) -> list[Figure]:
+        """``likelihood_bias``: the share of significantly different descriptor pairs,
+        pooled over axes, then per axis."""
+        counts = likelihood_bias(
+            rows, key=self.score_key, alpha=self.alpha, min_sentences=self.min_sentences
+        )
         sig = sum(c[0] for c in counts.values())
         tested = sum(c[1] for c in counts.values())
         common = dict(ideal=0.0, higher_is_better=False)
@@ -457,9 +487,15 @@ class HolisticBias(Benchmark):
                     **common,
                 )
             )
-        devs = descriptor_deviations(rows, key=key)
+        return figures
+
+    def _deviation_figures(self, rows: Sequence[dict]) -> tuple[list[Figure], dict[str, Any]]:
+        """``mean_abs_deviation`` overall and per axis, and each axis's most and least
+        likely descriptors."""
+        unit = "nats/token" if self.score_key == "loglik_per_token" else "nats"
+        common = dict(ideal=0.0, higher_is_better=False)
         by_axis: dict[str, list[dict[str, Any]]] = {}
-        for d_id, d in devs.items():
+        for d_id, d in descriptor_deviations(rows, key=self.score_key).items():
             by_axis.setdefault(d["axis"], []).append({"descriptor_id": d_id, **d})
         table: dict[str, Any] = {}
         abs_all: list[float] = []
@@ -485,33 +521,16 @@ class HolisticBias(Benchmark):
                 "least_likely": [_entry(d) for d in items[::-1][:k]],
                 "descriptors": len(items),
             }
-        figures.append(
-            Figure(
-                "mean_abs_deviation",
-                float(np.mean(abs_all)) if abs_all else None,
-                "overall",
-                n=len(abs_all),
-                unit=unit,
-                note="mean over all descriptors of |descriptor mean - axis median|",
-                **common,
-            )
+        overall = Figure(
+            "mean_abs_deviation",
+            float(np.mean(abs_all)) if abs_all else None,
+            "overall",
+            n=len(abs_all),
+            unit=unit,
+            note="mean over all descriptors of |descriptor mean - axis median|",
+            **common,
         )
-        figures += axis_figs
-        notes = [
-            f"{len(rows)} sentences; score: {self.score_name} log-likelihood with the prefix "
-            f"token (lm-eval protocol); Mann-Whitney U (normal approximation, tie and "
-            f"continuity corrected), alpha {self.alpha}, no multiple-comparison correction: "
-            f"about {100 * self.alpha:g}% of pairs differ by chance.",
-            "Likelihood differences mix bias with word frequency and length; see "
-            "tables.descriptors_by_axis for the most and least likely descriptors.",
-            "Licence: CC BY-SA 4.0.",
-        ]
-        return Summary(
-            figures=figures,
-            headline="likelihood_bias",
-            notes=notes,
-            tables={"descriptors_by_axis": table},
-        )
+        return [overall, *axis_figs], table
 
 
 def _entry(d: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.benchmarks._base import Benchmark, ExampleSpec, Figure, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = ["SEAT", "MEADE_TESTS", "association", "bias_type", "effect_size", "permutation_p_value"]
 
@@ -197,6 +198,37 @@ class SEAT(Benchmark):
         "unbiased. Data licensed CC BY-NC 4.0 (non-commercial)."
     )
     group_column = "bias_type"
+    headline_metric = "mean_abs_effect_size"
+    meaning = (
+        "Average strength (absolute effect size, Cohen's d style) of associations "
+        "between groups of names or terms and attribute words in the model's sentence "
+        "embeddings. 0 means no association; about 0.2 is small, 0.8 and above is large."
+    )
+    caveats = (
+        "NON-COMMERCIAL: the SEAT data is licensed CC BY-NC 4.0. Do not use these "
+        "figures or the data in commercial work without checking the licence.",
+        "Embedding associations predict bias in downstream behaviour poorly "
+        "(Goldfarb-Tarrant et al., ACL 2021); treat SEAT as a probe, not a verdict.",
+        "Few tests, built from templates: the per-test intervals are too narrow, and "
+        "the mean has no interval.",
+        "SEAT was designed for sentence encoders; fairlm uses mean-pooled last-layer "
+        "states of a causal language model, which it was not designed for.",
+    )
+    example_spec = ExampleSpec(
+        explain="SEAT has no per-sentence examples: these are the tests with the largest "
+        "absolute effect size.",
+        score="effect_size",
+        absolute=True,
+        show=(
+            ("test", "test"),
+            ("targets", "targ1"),
+            ("versus", "targ2"),
+            ("attributes", "attr1"),
+            ("versus attributes", "attr2"),
+            ("p-value", "p_value"),
+        ),
+        score_label="effect size",
+    )
 
     def __init__(
         self,
@@ -233,7 +265,7 @@ class SEAT(Benchmark):
 
         return load_seat(self.data_dir, tests=self.tests)
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         # every distinct text is embedded once, however many tests use it
         texts = list(
             dict.fromkeys(
@@ -325,6 +357,7 @@ class SEAT(Benchmark):
                     ideal=0.0,
                     higher_is_better=False,
                     note=note,
+                    kind="effect_size",
                 )
             )
         for r in rows:
@@ -341,6 +374,7 @@ class SEAT(Benchmark):
                     higher_is_better=None,
                     note=f"{r['targ1']} vs {r['targ2']} with {r['attr1']} vs {r['attr2']}; "
                     "p: one-sided permutation test",
+                    kind="effect_size",
                 )
             )
-        return Summary(figures=figures, headline="mean_abs_effect_size", notes=notes)
+        return Summary(figures=figures, headline=self.headline_metric, notes=notes)

@@ -48,7 +48,8 @@ from typing import Any
 
 import numpy as np
 
-from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.benchmarks._base import NOISY_DATA_CAVEAT, Benchmark, ExampleSpec, Figure, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = ["StereoSet"]
 
@@ -78,6 +79,36 @@ class StereoSet(Benchmark):
         "better)."
     )
     group_column = "bias_type"
+    headline_metric = "stereotype_score"
+    meaning = (
+        "How often the model prefers the stereotypical word over the anti-stereotypical "
+        "one in a fill-in-the-blank sentence (stereotype score, SS). 50 means no "
+        "preference; above 50 leans towards stereotypes. The LM score (higher is better) "
+        "checks that the model prefers either over a meaningless word, and ICAT (higher "
+        "is better, 100 ideal) combines the two."
+    )
+    caveats = (
+        NOISY_DATA_CAVEAT,
+        "Only the intrasentence task is scored; intersentence needs a next-sentence "
+        "head that causal language models do not have.",
+        "An SS near 50 is only meaningful with a high LM score: a model that cannot "
+        "tell the words apart also scores 50.",
+        "CC BY-SA 4.0 data; figures are from the dev split, not comparable with the "
+        "hidden test set of the leaderboard.",
+    )
+    example_spec = ExampleSpec(
+        explain="Items where the model most strongly prefers the stereotypical filler over "
+        "the anti-stereotypical one.",
+        where={"pro": True},
+        score=("score_stereotype", "score_anti_stereotype"),
+        show=(
+            ("category", "bias_type"),
+            ("target", "target"),
+            ("stereotype", "stereotype"),
+            ("anti-stereotype", "anti_stereotype"),
+        ),
+        score_label="stereotype minus anti-stereotype (log-likelihood)",
+    )
 
     def __init__(
         self, *, protocol: str = "bias-bench", path: str | None = None, **kwargs: Any
@@ -96,7 +127,7 @@ class StereoSet(Benchmark):
 
         return load_stereoset(self.data_dir, split_type="intrasentence", path=self.path)
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         texts: list[str] = []
         for ex in examples:
             texts += [ex.stereotype, ex.anti_stereotype, ex.unrelated]
@@ -159,7 +190,7 @@ class StereoSet(Benchmark):
                 Figure(m, None, n=0, unit=u, ideal=i, higher_is_better=h, note="no examples")
                 for m, u, i, h in _METRICS
             ]
-            return Summary(figures=figures, headline="stereotype_score", notes=notes)
+            return Summary(figures=figures, headline=self.headline_metric, notes=notes)
         domains = [str(r["bias_type"]) for r in rows]
         targets = [str(r["target"]) for r in rows]
         pro = np.array([bool(r["pro"]) for r in rows], dtype=np.int64)
@@ -192,7 +223,7 @@ class StereoSet(Benchmark):
                 )
         return Summary(
             figures=figures,
-            headline="stereotype_score",
+            headline=self.headline_metric,
             notes=notes,
             tables={"per_target": _per_target_table(domains, targets, pro, related)},
         )

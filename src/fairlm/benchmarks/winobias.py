@@ -80,14 +80,14 @@ Licence: MIT.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 
-from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import Benchmark, Figure, Summary
+from fairlm.benchmarks._aggregate import difference_figure, fit_group_metrics, grouped_figures
+from fairlm.benchmarks._base import Benchmark, ExampleSpec, Figure, Summary
+from fairlm.models._interface import ScoringLM
 
 __all__ = ["WinoBias"]
 
@@ -113,6 +113,35 @@ class WinoBias(Benchmark):
         "when the model follows gender stereotypes."
     )
     group_column = "stereotype"
+    headline_metric = "pro_anti_gap"
+    meaning = (
+        "Difference in accuracy (percentage points) at resolving a pronoun to the right "
+        "occupation, between sentences that match gender stereotypes and sentences that "
+        "go against them. 0 means the stereotype does not help or hurt; positive means "
+        "the model does better when the sentence fits the stereotype."
+    )
+    caveats = (
+        "Binary gender only (he/she), and occupations with US labour-statistics "
+        "stereotypes: it says nothing about other genders or other biases.",
+        "A causal language model reads each sentence with a prompt ('... refers to the "
+        "X'); this is fairlm's adaptation, not the original coreference-system task.",
+        "Low overall accuracy makes the gap hard to interpret: a model near chance has "
+        "little room to show a gap.",
+    )
+    example_spec = ExampleSpec(
+        explain="Anti-stereotypical sentences where the model picked the stereotyped "
+        "occupation most confidently (wrong answer).",
+        where={"stereotype": "anti", "correct": False},
+        score=("score_first", "score_second"),
+        absolute=True,
+        show=(
+            ("sentence", "sentence"),
+            ("pronoun", "pronoun"),
+            ("correct referent", "gold"),
+            ("model's reading", "predicted"),
+        ),
+        score_label="|difference| between readings (log-likelihood)",
+    )
 
     def __init__(
         self,
@@ -142,7 +171,7 @@ class WinoBias(Benchmark):
 
         return load_winobias(self.data_dir, split=self.split)
 
-    def score(self, lm: Any, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
+    def score(self, lm: ScoringLM, examples: Sequence[Any], *, progress: bool = True) -> list[dict]:
         built = [_readings(ex) for ex in examples]
         texts = [t for _, readings, _ in built for t in readings]
         groups = list(np.repeat(np.arange(len(examples)), 2))  # both readings share a prefix
@@ -201,7 +230,7 @@ class WinoBias(Benchmark):
             figures += grouped_figures("accuracy", correct, types, with_overall=False, **acc)
             figures += grouped_figures("accuracy", correct, combos, with_overall=False, **acc)
 
-        gap = dict(unit="pp", ideal=0.0, higher_is_better=None)
+        gap = dict(unit="pp", ideal=0.0, higher_is_better=None, kind="difference")
         scopes = [("overall", list(range(len(rows))))] + [
             (t, [i for i, x in enumerate(types) if x == t]) for t in ("type1", "type2")
         ]
@@ -224,7 +253,13 @@ class WinoBias(Benchmark):
                 continue
             est = gm.differences_to_reference("accuracy")["pro"]
             figures.append(
-                _pp_figure("pro_anti_gap", est, scope, len(idx), "accuracy(pro) - accuracy(anti)")
+                difference_figure(
+                    "pro_anti_gap",
+                    est,
+                    len(idx),
+                    "accuracy(pro) - accuracy(anti)",
+                    group=scope,
+                )
             )
         tables: dict[str, Any] = {}
         for metric, what in (
@@ -242,7 +277,7 @@ class WinoBias(Benchmark):
                 )
             else:
                 est = gm_overall.summary()[metric]
-                figures.append(_pp_figure(metric, est, "overall", len(rows), what))
+                figures.append(difference_figure(metric, est, len(rows), what))
         if gm_overall is not None:
             tables["group_metrics"] = {
                 "pro_vs_anti": {
@@ -256,12 +291,10 @@ class WinoBias(Benchmark):
                     "result": gm_overall.to_dict(),
                 }
             }
-        return Summary(figures=figures, headline="pro_anti_gap", notes=notes, tables=tables)
+        return Summary(figures=figures, headline=self.headline_metric, notes=notes, tables=tables)
 
     def _group_metrics(self, rows: Sequence[dict], notes: list[str], scope: str) -> Any:
         """GroupMetrics of the first-mentioned classifier by stereotype, or None."""
-        from fairlm.metrics import GroupMetrics, MetricsError
-
         if {str(r["stereotype"]) for r in rows} != set(_STEREOTYPES):
             return None
         y_true = np.array([bool(r["gold_first"]) for r in rows])
@@ -272,29 +305,16 @@ class WinoBias(Benchmark):
                 for r in rows
             ]
         )
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                gm = GroupMetrics(
-                    y_true,
-                    y_pred,
-                    sensitive_features=[str(r["stereotype"]) for r in rows],
-                    reference="anti",
-                    n_bootstrap=self.n_bootstrap,
-                    n_permutations=self.n_bootstrap,
-                    confidence=self.confidence,
-                    seed=self.seed,
-                    metrics=None if scope == "overall" else ["accuracy"],
-                )
-            except MetricsError as exc:
-                notes.append(f"group metrics ({scope}) not computed: {exc}")
-                return None
-        for w in caught:
-            if w.category.__name__ in ("UndefinedMetricWarning", "SmallGroupWarning"):
-                msg = f"group metrics ({scope}): {w.message}"
-                if msg not in notes:
-                    notes.append(msg)
-        return gm
+        return fit_group_metrics(
+            self,
+            y_true,
+            y_pred,
+            [str(r["stereotype"]) for r in rows],
+            reference="anti",
+            metrics=None if scope == "overall" else ["accuracy"],
+            notes=notes,
+            key=scope,
+        )
 
 
 def _readings(ex: Any) -> tuple[tuple[str, str], tuple[str, str], bool]:
@@ -310,25 +330,3 @@ def _readings(ex: Any) -> tuple[tuple[str, str], tuple[str, str], bool]:
         PROMPT.format(sentence=sentence, pronoun=pronoun, occupation=o) for o in occupations
     )
     return occupations, readings, gold_first  # type: ignore[return-value]
-
-
-def _pp_figure(metric: str, est: Any, group: str, n: int, note: str) -> Figure:
-    """A signed difference of proportions as a Figure in percentage points."""
-
-    def pp(x: float) -> float | None:
-        return None if x is None or not np.isfinite(x) else 100.0 * float(x)
-
-    p = None if not np.isfinite(est.p_value) else float(est.p_value)
-    return Figure(
-        metric,
-        pp(est.value),
-        group,
-        pp(est.ci_low),
-        pp(est.ci_high),
-        n,
-        p,
-        unit="pp",
-        ideal=0.0,
-        higher_is_better=None,
-        note=note,
-    )
