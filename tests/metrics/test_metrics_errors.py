@@ -58,7 +58,7 @@ def test_metrics_error_is_a_fairlm_error():
         ({"reference": "c"}, "Reference group 'c' is not among the groups"),
         ({"confidence": 95}, "confidence must be between 0 and 1"),
         ({"n_bootstrap": -1}, "n_bootstrap must be a non-negative integer"),
-        ({"ci_method": "bca"}, "ci_method='bca' is not one of: percentile, basic"),
+        ({"ci_method": "bca"}, "ci_method='bca' is not one of: auto, percentile, basic"),
         ({"metrics": ["tprr"]}, "Unknown metric 'tprr'. Did you mean: tpr"),
         ({"metrics": []}, "metrics is empty"),
     ],

@@ -50,26 +50,47 @@ def test_same_type_and_keys_with_or_without_groups():
     assert without.overall.mean == 2.5
 
 
-def test_binary_ci_matches_an_independent_row_bootstrap():
+def test_binary_ci_is_wilson_on_each_group_and_on_the_pooled_count():
+    """Checked against scipy's Wilson interval; the overall interval is not stratified,
+    so five categories of one example each do not give it zero width."""
+    from scipy.stats import binomtest
+
     rng = np.random.default_rng(0)
     values = (rng.random(400) < 0.3).astype(float)
     groups = np.repeat(["a", "b"], 200)
-    r = mean_by_group(values, groups, n_bootstrap=20000, seed=1)
-    # row bootstrap within group a, done by hand
-    a = values[:200]
-    reps = a[np.random.default_rng(2).integers(0, 200, (20000, 200))].mean(1)
-    lo, hi = np.quantile(reps, [0.025, 0.975])
-    assert r.groups["a"].ci_low == pytest.approx(lo, abs=0.01)
-    assert r.groups["a"].ci_high == pytest.approx(hi, abs=0.01)
+    r = mean_by_group(values, groups, seed=1)
+    for name, part in (("a", values[:200]), ("b", values[200:])):
+        want = binomtest(int(part.sum()), 200).proportion_ci(0.95, method="wilson")
+        assert (r.groups[name].ci_low, r.groups[name].ci_high) == pytest.approx(
+            (want.low, want.high)
+        )
+    tiny = mean_by_group([1, 0, 1, 1, 0], ["u", "v", "w", "x", "y"])
+    want = binomtest(3, 5).proportion_ci(0.95, method="wilson")
+    assert (tiny.overall.ci_low, tiny.overall.ci_high) == pytest.approx((want.low, want.high))
+    assert tiny.overall.ci_high - tiny.overall.ci_low > 0.5
+    assert all(g.ci_high - g.ci_low > 0.7 for g in tiny.groups.values())  # n = 1 each
 
 
-def test_continuous_ci_matches_an_independent_row_bootstrap():
+def test_continuous_ci_is_student_t():
+    from scipy import stats
+
     rng = np.random.default_rng(0)
     values = rng.normal(size=150)
     r = mean_by_group(values, n_bootstrap=10000, seed=3)
-    reps = values[np.random.default_rng(4).integers(0, 150, (10000, 150))].mean(1)
-    assert r.overall.ci_low == pytest.approx(np.quantile(reps, 0.025), abs=0.02)
-    assert r.overall.ci_high == pytest.approx(np.quantile(reps, 0.975), abs=0.02)
+    want = stats.t.interval(0.95, 149, loc=values.mean(), scale=stats.sem(values))
+    assert (r.overall.ci_low, r.overall.ci_high) == pytest.approx(want)
+    one = mean_by_group([0.5, 1.5, 2.0], ["a", "a", "b"])
+    assert np.isnan(one.groups["b"].ci_low)  # one value: too few for an interval
+    assert np.isnan(one.gap.ci_low)
+
+
+def test_gap_interval_two_binary_groups_is_newcombe_folded():
+    # Newcombe (1998) example (a): 56/70 vs 48/80
+    values = [1] * 56 + [0] * 14 + [1] * 48 + [0] * 32
+    groups = ["p"] * 70 + ["q"] * 80
+    r = mean_by_group(values, groups)
+    assert r.gap.value == pytest.approx(0.2)
+    assert (r.gap.ci_low, r.gap.ci_high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
 
 
 @pytest.mark.parametrize("kind", ["binary", "continuous"])

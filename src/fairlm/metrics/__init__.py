@@ -1,4 +1,4 @@
-"""Group fairness metrics with bootstrap confidence intervals and permutation tests.
+"""Group fairness metrics with confidence intervals, permutation tests and verdicts.
 
 numpy only: importing this package does not import torch, transformers or pandas (pandas
 objects are accepted as inputs). Everything is computed from per-group confusion counts,
@@ -40,6 +40,10 @@ _EXPORTS: dict[str, str] = {
     "equalized_odds_difference": "_summary",
     "false_discovery_rate_difference": "_summary",
     "predictive_parity_difference": "_summary",
+    "Verdict": "_verdict",
+    "VERDICT_RULE": "_verdict",
+    "holm": "_verdict",
+    "verdict": "_verdict",
 }
 
 __all__ = [
@@ -53,6 +57,8 @@ __all__ = [
     "SUMMARIES",
     "SmallGroupWarning",
     "UndefinedMetricWarning",
+    "VERDICT_RULE",
+    "Verdict",
     "accuracy_difference",
     "bootstrap_ci",
     "demographic_parity_difference",
@@ -61,9 +67,11 @@ __all__ = [
     "equal_opportunity_difference",
     "equalized_odds_difference",
     "false_discovery_rate_difference",
+    "holm",
     "mean_by_group",
     "one_vs_rest",
     "predictive_parity_difference",
+    "verdict",
 ]
 
 
@@ -96,3 +104,5 @@ if TYPE_CHECKING:
         false_discovery_rate_difference,
         predictive_parity_difference,
     )
+    from fairlm.metrics._verdict import RULE as VERDICT_RULE
+    from fairlm.metrics._verdict import Verdict, holm, verdict

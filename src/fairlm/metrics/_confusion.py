@@ -68,6 +68,11 @@ def denominator(metric: str) -> tuple[int, ...]:
     return _DEFS[metric][1]
 
 
+def cells(metric: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The (numerator, denominator) cells of a rate."""
+    return _DEFS[metric][0], _DEFS[metric][1]
+
+
 def confusion_counts(
     y_true: np.ndarray,
     y_pred: np.ndarray,

@@ -12,6 +12,7 @@ import numpy as np
 from fairlm._registry import did_you_mean, unknown_name_message
 from fairlm.metrics import _confusion as cm
 from fairlm.metrics import _inputs, _stats
+from fairlm.metrics import _intervals as iv
 from fairlm.metrics._errors import MetricsError, SmallGroupWarning, UndefinedMetricWarning
 from fairlm.metrics._estimate import Estimate, clean
 from fairlm.metrics._resample import (
@@ -25,9 +26,9 @@ from fairlm.metrics._resample import (
 __all__ = ["GroupInfo", "GroupMetrics", "SUMMARIES"]
 
 Method = Literal["between_groups", "to_reference"]
-CIMethod = Literal["percentile", "basic"]
+CIMethod = Literal["auto", "percentile", "basic"]
 METHODS: tuple[str, ...] = ("between_groups", "to_reference")
-CI_METHODS: tuple[str, ...] = ("percentile", "basic")
+CI_METHODS: tuple[str, ...] = ("auto", "percentile", "basic")
 
 # Named summary metrics: name -> (kind, metrics). "difference" is max - min (or, with a
 # reference, the signed gap of the group farthest from it); "max_difference" is the larger
@@ -100,14 +101,18 @@ class GroupMetrics:
     ``value(group) - value(reference)`` and ``value(group) / value(reference)`` per group come
     from ``differences_to_reference`` / ``ratios_to_reference``.
 
-    Uncertainty: ``n_bootstrap`` stratified bootstrap resamples (percentile or basic CIs at
-    ``confidence``) for every value, and ``n_permutations`` label permutations for a p-value
-    on every comparison (null: the group label is exchangeable). Both work on per-group
-    confusion counts, not rows (see :mod:`fairlm.metrics._resample`), so they cost the same
-    for a thousand rows or ten million. Gaps that take a maximum (max - min, the farthest
-    gap from the reference, equalized odds) are biased away from 0 in bootstrap resamples,
-    so when groups are alike their percentile CI can lie above the point value; judge
-    whether a gap is real by its p-value.
+    Uncertainty: with ``ci_method="auto"`` (the default, unweighted data) each figure gets
+    the interval made for it (:mod:`fairlm.metrics._intervals`): Wilson's for a rate in a
+    group or overall, Newcombe's for the difference of two groups' rates (folded at 0 for
+    max - min over two groups), simultaneous Tukey-Kramer intervals for max - min over
+    more groups; ratios, equalized odds and unequally weighted data keep the bootstrap.
+    ``"percentile"`` or ``"basic"`` bootstrap every figure from ``n_bootstrap`` stratified
+    resamples. ``n_permutations`` label permutations give a p-value on every comparison
+    (null: the group label is exchangeable). Resampling works on per-group confusion
+    counts, not rows (see :mod:`fairlm.metrics._resample`), so it costs the same for a
+    thousand rows or ten million. Gaps that take a maximum (max - min, the farthest gap
+    from the reference, equalized odds) are biased away from 0; judge whether a gap is
+    real by its p-value.
 
     Labels: with ``pos_label=None`` they must be 0/1 (or bool); otherwise rows equal to
     ``pos_label`` are positive and all other labels negative (one class against the rest).
@@ -137,7 +142,7 @@ class GroupMetrics:
         n_bootstrap: int = 1000,
         n_permutations: int = 1000,
         confidence: float = 0.95,
-        ci_method: CIMethod = "percentile",
+        ci_method: CIMethod = "auto",
         seed: int | None = 0,
     ) -> None:
         _check_choice("ci_method", ci_method, CI_METHODS)
@@ -168,6 +173,9 @@ class GroupMetrics:
         )
         self.features: tuple[str, ...] = tuple(groups.features)
         self.weighted = weights is not None
+        # equal weights scale every count alike: the rates and their intervals are the
+        # unweighted ones
+        self._equal_weights = weights is None or bool(np.all(weights == weights.flat[0]))
         G = len(groups.names)
         rows = cm.confusion_counts(yt, yp, groups.codes, G)  # (G, 4) row counts
         cell_weights = None
@@ -203,6 +211,7 @@ class GroupMetrics:
         self._warn_small(small)
 
         # Point values, then bootstrap replicates and permutation nulls of every metric.
+        self._rows = rows  # (G, 4) unweighted counts, for the closed-form intervals
         self._values = cm.rates(counts, self.metrics)  # (G, M)
         self._overall = cm.rates(counts.sum(0), self.metrics)  # (M,)
         boot_rng, perm_rng = (
@@ -349,17 +358,59 @@ class GroupMetrics:
             return _stats.min_ratio_to_ref(vi, r)
         return _stats.farthest_diff_to_ref(vi, r)
 
+    # ------------------------------------------------------------ closed-form intervals
+    def _closed_form(self, metric: str) -> bool:
+        return self.ci_method == "auto" and self._equal_weights and metric != "count"
+
+    def _num_den(self, metric: str) -> tuple[np.ndarray, np.ndarray]:
+        """(G,) numerator and denominator row counts of a rate."""
+        num_cells, den_cells = cm.cells(metric)
+        return self._rows[:, list(num_cells)].sum(-1), self._rows[:, list(den_cells)].sum(-1)
+
+    def _with_interval(self, arrays, lo, hi):
+        point, _, _, p = arrays
+        return point, np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), p
+
+    def _difference_interval(self, metric: str, method: str) -> tuple[float, float]:
+        """The interval of a difference of rates between the groups being compared."""
+        num, den = self._num_den(metric)
+        keep = self._included[den[self._included] > 0]  # groups where the rate is defined
+        if len(keep) < 2:
+            return np.nan, np.nan
+        if method == "between_groups":
+            return iv.gap_interval_binary(num[keep], den[keep], self.confidence)
+        v = self._values[:, self._col(metric)]
+        ref = self._ref
+        others = [g for g in keep if g != ref]
+        if ref not in keep or not others:
+            return np.nan, np.nan
+        g = max(others, key=lambda g: abs(v[g] - v[ref]))  # as farthest_diff_to_ref picks
+        lo, hi = iv.newcombe_interval(num[g], den[g], num[ref], den[ref], self.confidence)
+        return float(lo), float(hi)
+
     # -------------------------------------------------------------------------- results
     def by_group(self, metric: str) -> dict[str, Estimate]:
         """Value of ``metric`` in each group (all groups, small ones included), with CIs."""
         j = self._col(metric)
-        ests = self._as_estimates(self._estimate(lambda v: v[..., j], None))
+        arrays = self._estimate(lambda v: v[..., j], None)
+        if self._closed_form(self.metrics[j]):
+            arrays = self._with_interval(
+                arrays, *iv.wilson_interval(*self._num_den(self.metrics[j]), self.confidence)
+            )
+        ests = self._as_estimates(arrays)
         return dict(zip(self.groups, ests, strict=True))
 
     def overall(self, metric: str) -> Estimate:
-        """Value of ``metric`` on all rows together, with a CI (stratified by group)."""
+        """Value of ``metric`` on all rows together, with a CI (Wilson on the pooled count,
+        or a bootstrap stratified by group)."""
         j = self._col(metric)
-        return self._as_estimates(self._estimate(lambda v: v[..., j], None, overall=True))[0]
+        arrays = self._estimate(lambda v: v[..., j], None, overall=True)
+        if self._closed_form(self.metrics[j]):
+            num, den = self._num_den(self.metrics[j])
+            arrays = self._with_interval(
+                arrays, *iv.wilson_interval(num.sum(), den.sum(), self.confidence)
+            )
+        return self._as_estimates(arrays)[0]
 
     def difference(self, metric: str, *, method: Method = "between_groups") -> Estimate:
         """``between_groups``: max - min over groups (>= 0; 0 is parity). ``to_reference``:
@@ -368,6 +419,8 @@ class GroupMetrics:
         _check_choice("method", method, METHODS)
         j = self._col(metric, rates_only=True)
         stat = self._estimate(lambda v: self._gap(v[..., j], "difference", method), "abs")
+        if self._closed_form(self.metrics[j]):
+            stat = self._with_interval(stat, *self._difference_interval(self.metrics[j], method))
         return self._as_estimates(stat)[0]
 
     def ratio(self, metric: str, *, method: Method = "between_groups") -> Estimate:
@@ -393,7 +446,12 @@ class GroupMetrics:
         self._ref_in_included()  # raises without a reference
         j = self._col(metric, rates_only=True)
         ref = self._ref
-        ests = self._as_estimates(self._estimate(lambda v: fn(v[..., j], ref), test))
+        arrays = self._estimate(lambda v: fn(v[..., j], ref), test)
+        if fn is _stats.diff_to_ref and self._closed_form(self.metrics[j]):
+            num, den = self._num_den(self.metrics[j])
+            ci = iv.newcombe_interval(num, den, num[ref], den[ref], self.confidence)
+            arrays = self._with_interval(arrays, *ci)
+        ests = self._as_estimates(arrays)
         return {g: e for g, e in zip(self.groups, ests, strict=True) if g != self.reference}
 
     def summary(self) -> dict[str, Estimate]:
@@ -416,7 +474,10 @@ class GroupMetrics:
                 return self._gap(v[..., cols[0]], kind, method)
 
             test = "log" if kind == "ratio" else "abs"
-            out[name] = self._as_estimates(self._estimate(stat, test))[0]
+            arrays = self._estimate(stat, test)
+            if kind == "difference" and self._closed_form(metrics[0]):
+                arrays = self._with_interval(arrays, *self._difference_interval(metrics[0], method))
+            out[name] = self._as_estimates(arrays)[0]
         return out
 
     @property

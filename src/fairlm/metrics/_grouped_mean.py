@@ -1,8 +1,11 @@
-"""Means by group with bootstrap CIs and a permutation test of the gap between groups.
+"""Means by group with confidence intervals and a permutation test of the gap between groups.
 
 The shared aggregation for the benchmark modules: each benchmark yields one value per
 example (a 0/1 "pair was stereotyped" or a log-likelihood difference) and a group column
-(e.g. bias type); :func:`mean_by_group` summarises them all the same way.
+(e.g. bias type); :func:`mean_by_group` summarises them all the same way. Intervals are
+chosen per kind of figure (:mod:`._intervals`): Wilson for shares of 0/1 values,
+Student's t for means, and for the max - min gap between groups the folded two-group
+interval or, over more groups, simultaneous pairwise intervals.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from fairlm.metrics import _inputs
+from fairlm.metrics import _intervals as iv
 from fairlm.metrics._errors import MetricsError
 from fairlm.metrics._estimate import Estimate, clean, fmt, fmt_ci, fmt_p, render_table
 from fairlm.metrics._resample import interval, permutation_p_value
@@ -27,7 +31,7 @@ _CHUNK_ROWS = 2_000_000
 
 @dataclass(frozen=True)
 class GroupMean:
-    """Mean of one group's values with its bootstrap CI."""
+    """Mean of one group's values with its CI (NaN where n is too small for one)."""
 
     n: int
     mean: float
@@ -109,23 +113,6 @@ def _check_values(values: Any) -> np.ndarray:
     return x
 
 
-def _boot_sums(
-    x: list[np.ndarray], binary: bool, n_bootstrap: int, rng: np.random.Generator
-) -> np.ndarray:
-    """(B, G) sums of a stratified bootstrap; binomial draws on counts for 0/1 values."""
-    n = np.array([len(v) for v in x])
-    if binary:
-        k = np.array([v.sum() for v in x])
-        return rng.binomial(n, k / n, size=(n_bootstrap, len(x))).astype(np.float64)
-    out = np.empty((n_bootstrap, len(x)))
-    for g, v in enumerate(x):
-        step = max(1, _CHUNK_ROWS // len(v))
-        for start in range(0, n_bootstrap, step):
-            b = min(step, n_bootstrap - start)
-            out[start : start + b, g] = v[rng.integers(0, len(v), size=(b, len(v)))].sum(1)
-    return out
-
-
 def _perm_sums(
     x: list[np.ndarray], binary: bool, n_permutations: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -162,15 +149,19 @@ def mean_by_group(
     seed: int | None = 0,
     n_permutations: int = 1000,
 ) -> GroupedMean:
-    """Mean of ``values`` per group and overall, with percentile bootstrap CIs.
+    """Mean of ``values`` per group and overall, with confidence intervals.
 
     ``values``: one number per example (0/1 indicators or continuous scores). ``groups``:
-    optional label per example; group names are ``str(label)``, sorted. The bootstrap is
-    stratified by group (each resample keeps every group's size); all-0/1 values are
-    resampled as binomial counts, which is exact and fast. ``gap`` is max - min of the
-    group means (>= 0; 0 means every group has the same mean) with a bootstrap CI and a
-    permutation p-value for "no difference between groups" (exact hypergeometric draws
-    for 0/1 values, label shuffles otherwise). Multiply by 100 yourself for percentages.
+    optional label per example; group names are ``str(label)``, sorted. Intervals: for
+    all-0/1 values Wilson's score interval on each group's count and on the pooled count
+    (not stratified: a category of one example would resample to itself), else Student's
+    t interval (NaN for fewer than 2 values). ``gap`` is max - min of the group means (>=
+    0; 0 means every group has the same mean; biased upwards, since noise only adds to a
+    maximum) with an interval (:func:`~fairlm.metrics._intervals.gap_interval_binary`,
+    ``gap_interval_continuous``) and a permutation p-value for "no difference between
+    groups" (exact hypergeometric draws for 0/1 values, label shuffles otherwise): judge
+    whether groups differ by the p-value. ``n_bootstrap=0`` skips the intervals (the name
+    is kept from when they were bootstrapped). Multiply by 100 yourself for percentages.
 
     >>> r = mean_by_group([1, 0, 1, 1], ["a", "a", "b", "b"], n_bootstrap=0)
     >>> r.groups["a"].mean, r.groups["b"].mean, r.gap.value
@@ -198,17 +189,18 @@ def mean_by_group(
     overall = float(x.mean())
     gap_point = float(means.max() - means.min()) if len(names) >= 2 else math.nan
 
-    boot_rng, perm_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    _, perm_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     nan_g = np.full(len(parts), np.nan)
     lo = hi = nan_g
     o_lo = o_hi = gap_lo = gap_hi = p = math.nan
     if n_bootstrap:
-        sums = _boot_sums(parts, binary, int(n_bootstrap), boot_rng)  # (B, G)
-        lo, hi = interval(sums / n, means, confidence)
-        o_lo, o_hi = map(float, interval(sums.sum(1) / n.sum(), overall, confidence))
+        (lo, hi), (o_lo, o_hi) = _intervals(parts, x, binary, confidence)
         if len(names) >= 2:
-            bm = sums / n
-            gap_lo, gap_hi = map(float, interval(bm.max(1) - bm.min(1), gap_point, confidence))
+            if binary:
+                ks = np.array([v.sum() for v in parts])
+                gap_lo, gap_hi = iv.gap_interval_binary(ks, n, confidence)
+            else:
+                gap_lo, gap_hi = iv.gap_interval_continuous(parts, confidence)
     if n_permutations and len(names) >= 2:
         pm = _perm_sums(parts, binary, int(n_permutations), perm_rng) / n
         p = float(permutation_p_value(pm.max(1) - pm.min(1), gap_point))
@@ -226,6 +218,20 @@ def mean_by_group(
         n_permutations=int(n_permutations),
         seed=seed,
     )
+
+
+def _intervals(parts: list[np.ndarray], x: np.ndarray, binary: bool, confidence: float):
+    """((low, high) per group, (low, high) overall): Wilson for 0/1 values, else t."""
+    if binary:
+        return (
+            iv.wilson_interval([v.sum() for v in parts], [len(v) for v in parts], confidence),
+            tuple(map(float, iv.wilson_interval(x.sum(), len(x), confidence))),
+        )
+    sd = [v.std(ddof=1) if len(v) > 1 else math.nan for v in parts]
+    per_group = iv.mean_interval([v.mean() for v in parts], sd, [len(v) for v in parts], confidence)
+    sd_all = x.std(ddof=1) if len(x) > 1 else math.nan
+    overall = tuple(map(float, iv.mean_interval(x.mean(), sd_all, len(x), confidence)))
+    return per_group, overall
 
 
 def bootstrap_ci(
