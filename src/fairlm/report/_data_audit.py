@@ -3,8 +3,9 @@
 The JSON (``"kind": "fairlm.data_audit"``, see ``DataAuditReport.to_dict``) holds
 representation counts per axis and group, and for each occupation and adjective its
 co-occurrence with male and female terms (counts, PMI, the female/male skew ratio).
-Nothing is recomputed here; every text from the file is escaped before it reaches the
-page, and each chart has a title, a description and the same numbers in a table.
+Nothing is recomputed here; ``templates/training_data.html.j2`` lays the section out
+(every text from the file is escaped there), and each chart has a title, a description
+and the same numbers in a table.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 from fairlm.errors import DataError
 from fairlm.report._charts import Point, dot_chart
-from fairlm.report._format import esc, fmt, html_table, is_number
+from fairlm.report._format import fmt, is_number
+from fairlm.report._render import render
 
 __all__ = [
     "DataAudit",
@@ -82,13 +84,12 @@ def load_data_audit(path: Path, data: Any, *, label: str | None = None) -> DataA
 # -- rendering -------------------------------------------------------------------------
 
 
-def _table(head: list[str], rows: list[list[str]], *, caption: str, num: set[int]) -> str:
-    """The report's table; ``head`` is plain text here, cells are escaped HTML."""
-    return html_table([esc(h) for h in head], rows, caption=caption, num=num)
-
-
 def _int(v: Any) -> str:
     return fmt(int(v)) if is_number(v) else "n/a"
+
+
+def _num(v: Any) -> float:
+    return float(v) if is_number(v) else 0.0
 
 
 def _share(groups: dict[str, Any], group: str) -> float | None:
@@ -108,72 +109,44 @@ def _leans(skew: Any) -> str:
     return "female" if skew > 1 else "male"
 
 
-def _representation(audit: DataAudit, counter: list[int]) -> str:
-    out = ["<h4>Representation by axis</h4>"]
-    out.append(
-        '<p class="muted">Mentions of each group\'s terms, the documents with at least one '
-        "mention, and the group's share of its axis's mentions. Terms are matched out of "
-        'context ("white paper" counts as a race mention), so read the counts as upper '
-        "bounds. A balanced share is not a target in itself: it depends on what the corpus "
-        "is for.</p>"
-    )
-    for i, (axis, groups) in enumerate(audit.data["representation"].items()):
-        groups = {str(g): c for g, c in groups.items() if isinstance(c, dict)}
-        ranked = sorted(groups, key=lambda g: (-_num(groups[g].get("mentions")), g))
-        total = sum(_num(groups[g].get("mentions")) for g in ranked)
-        rows = [
-            [
-                esc(g),
-                esc(_int(groups[g].get("mentions"))),
-                esc(_int(groups[g].get("documents"))),
-                esc(fmt(100 * s, 1) if (s := _share(groups, g)) is not None else "n/a"),
-            ]
-            for g in ranked
-        ]
-        summary = (
-            f"{axis}: {fmt(int(total))} mention{'' if total == 1 else 's'}, "
-            f"{len(ranked)} group{'' if len(ranked) == 1 else 's'}"
-        )
-        parts = [f"<details{' open' if i == 0 else ''}><summary>{esc(summary)}</summary>"]
-        if total > 0:
-            counter[0] += 1
-            cid = f"chart-{counter[0]}"
-            points = [Point(g, 0, 100 * s) for g in ranked if (s := _share(groups, g)) is not None]
-            svg = dot_chart(
-                chart_id=cid,
-                title=f"Training data: share of {axis} mentions by group",
-                points=points,
-                run_labels=[audit.label],
-                unit="%",
-                digits=1,
-                span=(0.0, 100.0),
-            )
-            cap = (
-                f"Share of the {axis} axis's mentions by group, in percent, largest first; "
-                "the value is printed at the end of each row. The table below has the same "
-                "numbers with mention and document counts."
-            )
-            parts.append(
-                f'<figure aria-labelledby="{cid}-cap">{svg}'
-                f'<figcaption id="{cid}-cap">{esc(cap)}</figcaption></figure>'
-            )
-        else:
-            parts.append(f"<p>No {esc(axis)} terms were found in the corpus.</p>")
-        parts.append(
-            _table(
-                ["Group", "Mentions", "Documents", "Share of axis %"],
-                rows,
-                caption=f"Representation: {axis}",
-                num={1, 2, 3},
-            )
-        )
-        parts.append("</details>")
-        out.append("".join(parts))
-    return "\n".join(out)
+def _chart(counter: list[int], caption: str, **kwargs: Any) -> dict[str, str]:
+    """A numbered chart (ids are unique across the page) with its caption."""
+    counter[0] += 1
+    cid = f"chart-{counter[0]}"
+    return {"id": cid, "svg": dot_chart(chart_id=cid, **kwargs), "caption": caption}
 
 
-def _num(v: Any) -> float:
-    return float(v) if is_number(v) else 0.0
+def _axis(audit: DataAudit, axis: str, groups: dict[str, Any], counter: list[int]) -> dict:
+    """One axis of the representation counts: a chart of shares and a table."""
+    groups = {str(g): c for g, c in groups.items() if isinstance(c, dict)}
+    ranked = sorted(groups, key=lambda g: (-_num(groups[g].get("mentions")), g))
+    total = sum(_num(groups[g].get("mentions")) for g in ranked)
+    rows = []
+    for g in ranked:
+        s = _share(groups, g)
+        share = fmt(100 * s, 1) if s is not None else "n/a"
+        rows.append([g, _int(groups[g].get("mentions")), _int(groups[g].get("documents")), share])
+    chart = None
+    if total > 0:
+        chart = _chart(
+            counter,
+            f"Share of the {axis} axis's mentions by group, in percent, largest first; "
+            "the value is printed at the end of each row. The table below has the same "
+            "numbers with mention and document counts.",
+            title=f"Training data: share of {axis} mentions by group",
+            points=[Point(g, 0, 100 * s) for g in ranked if (s := _share(groups, g)) is not None],
+            run_labels=[audit.label],
+            unit="%",
+            digits=1,
+            span=(0.0, 100.0),
+        )
+    return {
+        "axis": axis,
+        "summary": f"{axis}: {fmt(int(total))} mention{'' if total == 1 else 's'}, "
+        f"{len(ranked)} group{'' if len(ranked) == 1 else 's'}",
+        "chart": chart,
+        "rows": rows,
+    }
 
 
 def _skew_key(row: dict[str, Any]) -> tuple[int, float, float, str]:
@@ -184,119 +157,72 @@ def _skew_key(row: dict[str, Any]) -> tuple[int, float, float, str]:
     return (1, 0.0, -_num(row.get("male")) - _num(row.get("female")), str(row.get("word")))
 
 
-def _cooccurrence(audit: DataAudit, kind: str, counter: list[int]) -> str:
-    cooc = audit.data["cooccurrence"]
-    rows_in = [r for r in cooc.get(kind, []) if isinstance(r, dict)]
-    singular = kind[:-1]
-    out = [f"<h4>{esc(singular.capitalize())}s near gendered words</h4>"]
-    if not rows_in:
-        out.append(f"<p>No {esc(kind)} were found in the corpus.</p>")
-        return "\n".join(out)
+def _cooccurrence(audit: DataAudit, kind: str, counter: list[int]) -> dict:
+    """Occupations or adjectives near gendered words: the most skewed charted, all in a
+    table."""
+    rows_in = [r for r in audit.data["cooccurrence"].get(kind, []) if isinstance(r, dict)]
     ranked = sorted(rows_in, key=_skew_key)
     charted = sorted(
         (r for r in ranked if is_number(r.get("skew_ratio")) and r["skew_ratio"] > 0),
         key=lambda r: -abs(math.log2(r["skew_ratio"])),
     )[:CHART_ROWS]
     charted.sort(key=_skew_key)
+    chart = None
     if charted:
-        counter[0] += 1
-        cid = f"chart-{counter[0]}"
-        svg = dot_chart(
-            chart_id=cid,
+        chart = _chart(
+            counter,
+            f"The {len(charted)} most skewed {kind}, by log2 of the skew ratio: above 0 "
+            "(right of the dashed line) the word is relatively more frequent near female "
+            "terms, below 0 near male terms; 1 step is a factor of 2. The value is printed at "
+            "the end of each row; the table below has every word.",
             title=f"Training data: {kind}, log2 skew ratio (female / male context)",
             points=[Point(str(r.get("word")), 0, math.log2(r["skew_ratio"])) for r in charted],
             run_labels=[audit.label],
             ideal=0.0,
         )
-        cap = (
-            f"The {len(charted)} most skewed {kind}, by log2 of the skew ratio: above 0 "
-            "(right of the dashed line) the word is relatively more frequent near female "
-            "terms, below 0 near male terms; 1 step is a factor of 2. The value is printed at "
-            "the end of each row; the table below has every word."
-        )
-        out.append(
-            f'<figure aria-labelledby="{cid}-cap">{svg}'
-            f'<figcaption id="{cid}-cap">{esc(cap)}</figcaption></figure>'
-        )
     rows = [
         [
-            esc(r.get("word")),
-            esc(_int(r.get("count"))),
-            esc(_int(r.get("male"))),
-            esc(_int(r.get("female"))),
-            esc(fmt(r.get("pmi_male"))),
-            esc(fmt(r.get("pmi_female"))),
-            esc(fmt(r.get("skew_ratio"))),
-            esc(_leans(r.get("skew_ratio"))),
+            "" if r.get("word") is None else str(r.get("word")),
+            _int(r.get("count")),
+            _int(r.get("male")),
+            _int(r.get("female")),
+            fmt(r.get("pmi_male")),
+            fmt(r.get("pmi_female")),
+            fmt(r.get("skew_ratio")),
+            _leans(r.get("skew_ratio")),
         ]
         for r in ranked
     ]
-    out.append(
-        _table(
-            [
-                singular.capitalize(),
-                "Count",
-                "Near male terms",
-                "Near female terms",
-                "PMI male (log2)",
-                "PMI female (log2)",
-                "Skew ratio f/m",
-                "Leans",
-            ],
-            rows,
-            caption=f"{singular.capitalize()}s by skew ratio, most female-leaning first",
-            num={1, 2, 3, 4, 5, 6},
-        )
-    )
-    return "\n".join(out)
+    return {"kind": kind, "singular": kind[:-1].capitalize(), "chart": chart, "rows": rows}
 
 
-def _one_audit(audit: DataAudit, counter: list[int], heading: bool) -> str:
+def _one_audit(audit: DataAudit, counter: list[int], heading: bool) -> dict:
     d = audit.data
     cooc = d["cooccurrence"]
     totals = cooc.get("context_totals") or {}
-    out = [f"<h3>{esc(audit.label)}</h3>" if heading else ""]
-    out.append(
-        f"<p>{esc(_int(d.get('n_documents')))} documents, {esc(_int(d.get('n_words')))} words "
-        f"(<code>{esc(audit.path)}</code>).</p>"
-    )
     collect = d.get("collect") if isinstance(d.get("collect"), dict) else {}
-    if _num(collect.get("files_skipped")):
-        out.append(
-            f'<p class="warn">{esc(_int(collect.get("files_skipped")))} file(s) of the corpus '
-            "could not be read and are not counted.</p>"
-        )
-    out.append(_representation(audit, counter))
-    out.append(
-        '<p class="muted">Co-occurrence: a word counts near a group when it falls within '
-        f"{esc(_int(cooc.get('window')))} words of one of the group's terms; context "
-        f"positions: {esc(_int(totals.get('male')))} near male terms, "
-        f"{esc(_int(totals.get('female')))} near female terms. PMI = log2(c(g, w) N / "
-        "(c(g) c(w))), 0 meaning as often as chance. Skew ratio = P(w | female context) / "
-        "P(w | male context) (Bordia &amp; Bowman 2019): 1 is balanced, above 1 leans "
-        "female, below 1 leans male; n/a when the word never occurs near one group.</p>"
-    )
-    out.append(_cooccurrence(audit, "occupations", counter))
-    out.append(_cooccurrence(audit, "adjectives", counter))
-    sources = [s for s in d.get("sources", []) if isinstance(s, str)]
-    if sources:
-        out.append(
-            "<details><summary>Word lists used</summary><ul>"
-            + "".join(f"<li>{esc(s)}</li>" for s in sources)
-            + "</ul></details>"
-        )
-    return "\n".join(x for x in out if x)
+    return {
+        "label": audit.label if heading else None,
+        "path": str(audit.path),
+        "documents": _int(d.get("n_documents")),
+        "words": _int(d.get("n_words")),
+        "skipped": _int(collect.get("files_skipped"))
+        if _num(collect.get("files_skipped"))
+        else None,
+        "axes": [
+            _axis(audit, axis, groups, counter) for axis, groups in d["representation"].items()
+        ],
+        "window": _int(cooc.get("window")),
+        "male": _int(totals.get("male")),
+        "female": _int(totals.get("female")),
+        "cooccurrence": [_cooccurrence(audit, k, counter) for k in ("occupations", "adjectives")],
+        "sources": [s for s in d.get("sources", []) if isinstance(s, str)],
+    }
 
 
 def training_data(audits: list[DataAudit], counter: list[int]) -> str:
     """The whole section; ``counter`` numbers the charts across the page."""
-    out = [
-        '<section id="training-data" aria-labelledby="training-data-h">',
-        '<h2 id="training-data-h">Training data</h2>',
-        "<p>A bias audit of a text corpus (<code>fairlm data-audit</code>): who the corpus "
-        "mentions, and which occupations and adjectives it puts near male or female words. "
-        "Skews in training data can carry over into a model trained on it.</p>",
-    ]
-    out += [_one_audit(a, counter, heading=len(audits) > 1) for a in audits]
-    out.append("</section>")
-    return "\n".join(out)
+    return render(
+        "training_data.html.j2",
+        audits=[_one_audit(a, counter, heading=len(audits) > 1) for a in audits],
+    )

@@ -1,13 +1,13 @@
-"""Number formatting, escaping and the plain-language reading of one figure."""
+"""Number formatting and the plain-language reading of one figure (escaping is the
+templates' job: they autoescape)."""
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
 __all__ = [
-    "esc",
+    "text",
     "fmt",
     "fmt_ci",
     "fmt_p",
@@ -18,13 +18,12 @@ __all__ = [
     "verdict_text",
     "is_number",
     "metric_label",
-    "html_table",
 ]
 
 
-def esc(value: Any) -> str:
-    """HTML-escape any value, quotes included, so it is safe in text and in attributes."""
-    return html.escape("" if value is None else str(value), quote=True)
+def text(value: Any) -> str:
+    """A value from a file as display text; None (a missing value) shows as nothing."""
+    return "" if value is None else str(value)
 
 
 def is_number(v: Any) -> bool:
@@ -118,28 +117,3 @@ def verdict_text(f: dict[str, Any]) -> str:
         )
     side = "above" if lo > ideal else "below"
     return f"The whole interval lies {side} the ideal {fmt_ideal(ideal)}: a measurable deviation."
-
-
-def html_table(
-    head: list[str], rows: list[list[str]], *, caption: str = "", num: set[int] | None = None
-) -> str:
-    """A scrollable table; cells are already-escaped HTML."""
-    num = num or set()
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    num_cls = ' class="num"'
-    th = "".join(
-        f'<th scope="col"{num_cls if i in num else ""}>{h}</th>' for i, h in enumerate(head)
-    )
-    body = []
-    for r in rows:
-        cells = []
-        for i, c in enumerate(r):
-            cls = ' class="num"' if i in num else ""
-            tag = "th" if i == 0 else "td"
-            scope = ' scope="row"' if i == 0 else ""
-            cells.append(f"<{tag}{scope}{cls}>{c}</{tag}>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="scroll" tabindex="0"><table>{cap}<thead><tr>{th}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )

@@ -2,6 +2,10 @@
 
 Only files are read; no model is loaded and nothing is recomputed. A run directory is
 checked once, here, so that the rendering code can trust the shape it is given.
+
+Every figure gets a ``kind`` here (see :data:`fairlm.benchmarks._base.FigureKind`):
+results files written before figures recorded one marked a gap only by its group
+label, :data:`LEGACY_GAP_GROUP`, and nothing else needed telling apart.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from fairlm.report._data_audit import (
 )
 
 __all__ = [
+    "LEGACY_GAP_GROUP",
     "Run",
     "load_run",
     "load_runs",
@@ -30,6 +35,8 @@ __all__ = [
 ]
 
 SUPPORTED_SCHEMA = 1
+# how results files without Figure.kind labelled a gap figure (its group)
+LEGACY_GAP_GROUP = "gap (max - min)"
 
 
 @dataclass
@@ -72,6 +79,7 @@ def load_run(path: str | Path, *, label: str | None = None) -> Run:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{results_path} is not valid JSON ({exc})") from None
     _check_results(results, results_path)
+    _add_kinds(results)
     run = Run(path=run_dir, label=label or run_dir.resolve().name, results=results)
     for name in run.benchmarks:
         run.samples[name] = _read_samples(run_dir / f"samples_{name}.jsonl", run)
@@ -139,6 +147,15 @@ def _check_results(results: Any, path: Path) -> None:
         summary = bench.get("summary") if isinstance(bench, dict) else None
         if not isinstance(summary, dict) or not isinstance(summary.get("figures"), list):
             raise DataError(f"{path}: benchmark {name!r} has no summary.figures list")
+
+
+def _add_kinds(results: dict[str, Any]) -> None:
+    """Give each figure without a ``kind`` the one it was written as (files from before
+    figures recorded it)."""
+    for bench in results["benchmarks"].values():
+        for f in bench["summary"]["figures"]:
+            if isinstance(f, dict) and "kind" not in f:
+                f["kind"] = "gap" if f.get("group") == LEGACY_GAP_GROUP else "value"
 
 
 def _read_samples(path: Path, run: Run) -> list[dict[str, Any]]:

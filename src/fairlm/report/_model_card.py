@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fairlm import __version__
-from fairlm.report._benchmarks import GENERAL_CAVEATS, model_caveats, notes_for
+from fairlm.report._benchmarks import GENERAL_CAVEATS, model_caveats, reading
 from fairlm.report._compare import compare
 from fairlm.report._format import fmt, fmt_ci, ideal_text, metric_label, verdict_text
 from fairlm.report._load import Run, bench_title, benchmark_names, headline_figure
@@ -33,12 +33,8 @@ def _cell(f: dict[str, Any] | None) -> str:
 
 def build_model_card(runs: list[Run]) -> str:
     """Markdown with three parts: intended use, evaluated biases, limitations."""
-    names = benchmark_names(runs)
     last = runs[-1]
-    models = []
-    for r in runs:
-        if r.model_name not in models:
-            models.append(r.model_name)
+    models = list(dict.fromkeys(r.model_name for r in runs))
     lines = [
         "## Bias evaluation",
         "",
@@ -60,13 +56,22 @@ def build_model_card(runs: list[Run]) -> str:
         "95% bootstrap confidence intervals in brackets.",
         "",
     ]
+    lines += _figure_table(runs)
+    lines += ["", "### Limitations", ""]
+    lines += _limitations(runs)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _figure_table(runs: list[Run]) -> list[str]:
+    """The headline figures as a Markdown table (one column per run, and the change),
+    then one line per benchmark on what the latest figure's interval says."""
     header = ["Benchmark", "Measure", "Ideal"] + [f"{_md(r.label)} ({_date(r)})" for r in runs]
     if len(runs) > 1:
         header += [f"Change ({_md(runs[-1].label)} − {_md(runs[0].label)})", "Beyond CIs?"]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "---|" * len(header))
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     readings = []
-    for name in names:
+    for name in benchmark_names(runs):
         figs = [headline_figure(r.benchmarks[name]) if name in r.benchmarks else None for r in runs]
         ref = next(f for f in reversed(figs) if f is not None) if any(figs) else None
         if ref is None:
@@ -92,12 +97,17 @@ def build_model_card(runs: list[Run]) -> str:
     if readings:
         lines += ["", f"Reading of the {'latest ' if len(runs) > 1 else ''}figures:", ""]
         lines += readings
-    lines += ["", "### Limitations", ""]
-    lines += [f"- {_md(c)}" for c in GENERAL_CAVEATS]
-    for name in names:
+    return lines
+
+
+def _limitations(runs: list[Run]) -> list[str]:
+    """General caveats, each benchmark's first caveat (and licence, and sample size),
+    then the model's own (licence, terms of use)."""
+    lines = [f"- {_md(c)}" for c in GENERAL_CAVEATS]
+    for name in benchmark_names(runs):
         bench = next(r.benchmarks[name] for r in runs if name in r.benchmarks)
         title = _md(bench_title(runs, name))
-        caveats = notes_for(name).caveats
+        caveats = reading(name).caveats
         if bench.get("commercial_use_ok") is False:
             lines.append(
                 f"- {title}: the data is licensed {_md(bench.get('license', 'non-commercial'))}, "
@@ -120,5 +130,4 @@ def build_model_card(runs: list[Run]) -> str:
             if c not in seen:
                 seen.add(c)
                 lines.append(f"- {_md(c)}")
-    lines.append("")
-    return "\n".join(lines)
+    return lines

@@ -4,6 +4,9 @@ Group-metric results (``{"task": ..., "result": {"by_group": ..., "summary": ...
 BBQ and WinoBias write them) get a metric table with CIs and p-values, a by-group table
 and confusion counts. Lists of records become tables, flat dictionaries key/value
 tables, and anything else is shown as JSON, so a new benchmark's tables still render.
+
+This module decides which shape is which and turns values into cell text (a list of
+blocks); ``templates/tables.html.j2`` lays the blocks out.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fairlm.report._format import esc, fmt, fmt_p, is_number
+from fairlm.report._format import fmt, fmt_p, is_number
+from fairlm.report._render import render
 
-__all__ = ["render_tables"]
+__all__ = ["render_tables", "table_blocks"]
 
 NAMES = {
     "selection_rate": "selection rate",
@@ -39,41 +43,28 @@ DESCRIBE = (
 )
 MAX_ROWS_OPEN = 25
 MAX_DEPTH = 4
+DIGITS = 3  # group-metric values are proportions (0-1)
+
+Block = dict[str, Any]
 
 
 def _label(name: str) -> str:
     return NAMES.get(name, str(name).replace("_", " "))
 
 
-def _ci(d: dict[str, Any], digits: int) -> str:
+def _title(name: str) -> str:
+    return str(name).replace("_", " ")
+
+
+def _ci(d: dict[str, Any]) -> str:
     lo, hi = d.get("ci_low"), d.get("ci_high")
     if is_number(lo) and is_number(hi):
-        return f"[{fmt(lo, digits)}, {fmt(hi, digits)}]"
+        return f"[{fmt(lo, DIGITS)}, {fmt(hi, DIGITS)}]"
     return ""
 
 
-def _scroll(head: list[str], rows: list[list[str]], caption: str = "") -> str:
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            (f'<th scope="row">{c}</th>' if i == 0 else f'<td class="num">{c}</td>')
-            if _looks_numeric(c) or i == 0
-            else f"<td>{c}</td>"
-            for i, c in enumerate(r)
-        )
-        + "</tr>"
-        for r in rows
-    )
-    return (
-        f'<div class="scroll" tabindex="0"><table>{cap}<thead><tr>{th}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
-def _looks_numeric(cell: str) -> bool:
-    return bool(cell) and cell[0] in "0123456789\u2212[" and " " not in cell.replace(", ", "")
+def _table(head: list[str], rows: list[list[str]], caption: str) -> Block:
+    return {"head": head, "rows": rows, "caption": caption}
 
 
 def _is_group_metrics(v: Any) -> bool:
@@ -84,134 +75,134 @@ def _is_group_metrics(v: Any) -> bool:
     )
 
 
-def _group_metrics(name: str, spec: dict[str, Any]) -> str:
-    res = spec["result"]
-    digits = 3
-    out = [f"<h4>{esc(name.replace('_', ' '))}</h4>"]
-    desc = "".join(
-        f"<li><strong>{esc(label)}:</strong> {esc(spec[key])}</li>"
-        for key, label in DESCRIBE
-        if spec.get(key) not in (None, "")
-    )
-    if desc:
-        out.append(f"<ul>{desc}</ul>")
+def _differences(res: dict[str, Any], spec: dict[str, Any]) -> Block | None:
     summary = res.get("summary")
-    if isinstance(summary, dict) and summary:
-        rows = [
-            [
-                esc(k.replace("_", " ")),
-                esc(fmt(d.get("value"), digits)),
-                esc(_ci(d, digits)),
-                esc(fmt_p(d.get("p_value"))),
-            ]
-            for k, d in summary.items()
-            if isinstance(d, dict)
-        ]
-        out.append(
-            _scroll(
-                ["Fairness metric", "Value", "95% CI", "p-value"],
-                rows,
-                "Differences between groups (reference: "
-                f"{res.get('reference') or spec.get('reference') or 'none'})",
-            )
-        )
+    if not (isinstance(summary, dict) and summary):
+        return None
+    rows = [
+        [_title(k), fmt(d.get("value"), DIGITS), _ci(d), fmt_p(d.get("p_value"))]
+        for k, d in summary.items()
+        if isinstance(d, dict)
+    ]
+    ref = res.get("reference") or spec.get("reference") or "none"
+    return _table(
+        ["Fairness metric", "Value", "95% CI", "p-value"],
+        rows,
+        f"Differences between groups (reference: {ref})",
+    )
+
+
+def _by_group(res: dict[str, Any]) -> Block | None:
     by_group = res.get("by_group")
-    if isinstance(by_group, dict) and by_group:
-        groups: list[str] = []
-        for per in by_group.values():
-            if isinstance(per, dict):
-                groups += [g for g in per if g not in groups]
-        rows = []
-        for metric, per in by_group.items():
-            if metric == "count" or not isinstance(per, dict):
-                continue
-            row = [esc(_label(metric))]
-            for g in groups:
-                d = per.get(g) or {}
-                row.append(esc(f"{fmt(d.get('value'), digits)} {_ci(d, digits)}".strip()))
-            rows.append(row)
-        out.append(_scroll(["Metric"] + [str(g) for g in groups], rows, "Per group, with 95% CI"))
+    if not (isinstance(by_group, dict) and by_group):
+        return None
+    groups: list[str] = []
+    for per in by_group.values():
+        if isinstance(per, dict):
+            groups += [g for g in per if g not in groups]
+    rows = []
+    for metric, per in by_group.items():
+        if metric == "count" or not isinstance(per, dict):
+            continue
+        row = [_label(metric)]
+        for g in groups:
+            d = per.get(g) or {}
+            row.append(f"{fmt(d.get('value'), DIGITS)} {_ci(d)}".strip())
+        rows.append(row)
+    return _table(["Metric"] + [str(g) for g in groups], rows, "Per group, with 95% CI")
+
+
+def _confusion(res: dict[str, Any]) -> Block | None:
     counts = res.get("groups")
-    if isinstance(counts, list) and counts:
-        rows = []
-        for g in counts:
-            if not isinstance(g, dict):
-                continue
-            c = g.get("confusion") or {}
-            rows.append(
-                [esc(g.get("name", "")), esc(fmt(g.get("n_rows")))]
-                + [esc(fmt(c.get(k), 0)) for k in ("tp", "fp", "tn", "fn")]
-            )
-        out.append(
-            _scroll(["Group", "n", "TP", "FP", "TN", "FN"], rows, "Confusion counts per group")
+    if not (isinstance(counts, list) and counts):
+        return None
+    rows = []
+    for g in counts:
+        if not isinstance(g, dict):
+            continue
+        c = g.get("confusion") or {}
+        rows.append(
+            [str(g.get("name", "")), fmt(g.get("n_rows"))]
+            + [fmt(c.get(k), 0) for k in ("tp", "fp", "tn", "fn")]
         )
+    return _table(["Group", "n", "TP", "FP", "TN", "FN"], rows, "Confusion counts per group")
+
+
+def _group_metrics(name: str, spec: dict[str, Any]) -> Block:
+    res = spec["result"]
     settings = {
         k: res.get(k)
         for k in ("ci_method", "n_bootstrap", "n_permutations", "confidence", "seed")
         if res.get(k) is not None
     }
-    if settings:
-        txt = ", ".join(f"{k}={v}" for k, v in settings.items())
-        out.append(
-            f'<p class="muted">Settings: <code>{esc(txt)}</code>. p-values: permutation '
-            "test of no difference between groups.</p>"
-        )
-    return "\n".join(out)
+    tables = [_differences(res, spec), _by_group(res), _confusion(res)]
+    return {
+        "type": "group_metrics",
+        "title": _title(name),
+        "describe": [
+            (label, spec[key]) for key, label in DESCRIBE if spec.get(key) not in (None, "")
+        ],
+        "tables": [t for t in tables if t is not None],
+        "settings": ", ".join(f"{k}={v}" for k, v in settings.items()),
+    }
 
 
 def _cell(v: Any) -> str:
     if isinstance(v, bool) or v is None:
-        return esc("" if v is None else str(v).lower())
-    if isinstance(v, int):
-        return esc(fmt(v))
-    if isinstance(v, float):
-        return esc(fmt(v))
+        return "" if v is None else str(v).lower()
+    if isinstance(v, int | float):
+        return fmt(v)
     if isinstance(v, list | dict):
-        return esc(json.dumps(v, ensure_ascii=False)[:200])
-    return esc(v)
+        return json.dumps(v, ensure_ascii=False)[:200]
+    return str(v)
 
 
-def _records(name: str, rows: list[dict[str, Any]]) -> str:
+def _records(name: str, rows: list[dict[str, Any]]) -> Block:
     cols: list[str] = []
     for r in rows:
         cols += [k for k in r if k not in cols]
     cols = cols[:12]
-    body = [[_cell(r.get(c)) for c in cols] for r in rows]
-    table = _scroll([c.replace("_", " ") for c in cols], body)
-    title = esc(name.replace("_", " "))
-    if len(rows) > MAX_ROWS_OPEN:
-        return f"<details><summary>{title} ({len(rows)} rows)</summary>{table}</details>"
-    return f"<h4>{title}</h4>{table}"
+    return {
+        "type": "records",
+        "title": _title(name),
+        "collapsed": len(rows) > MAX_ROWS_OPEN,
+        "table": _table(
+            [c.replace("_", " ") for c in cols], [[_cell(r.get(c)) for c in cols] for r in rows], ""
+        ),
+    }
 
 
-def _render(name: str, value: Any, depth: int) -> str:
+def _blocks(name: str, value: Any, depth: int) -> list[Block]:
     if _is_group_metrics(value):
-        return _group_metrics(name, value)
+        return [_group_metrics(name, value)]
     if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
-        return _records(name, value)
+        return [_records(name, value)]
     if (
         isinstance(value, dict)
         and value
         and all(not isinstance(v, dict | list) for v in value.values())
     ):
-        rows = [[esc(str(k).replace("_", " ")), _cell(v)] for k, v in value.items()]
-        return f"<h4>{esc(name.replace('_', ' '))}</h4>" + _scroll(["Key", "Value"], rows)
+        rows = [[_title(k), _cell(v)] for k, v in value.items()]
+        return [
+            {"type": "flat", "title": _title(name), "table": _table(["Key", "Value"], rows, "")}
+        ]
     if isinstance(value, dict) and depth < MAX_DEPTH:
-        parts = [_render(str(k), v, depth + 1) for k, v in value.items()]
-        return "\n".join(p for p in parts if p)
+        return [b for k, v in value.items() for b in _blocks(str(k), v, depth + 1)]
     if value in (None, [], {}):
-        return ""
+        return []
     text = json.dumps(value, indent=1, ensure_ascii=False)
     if len(text) > 20000:
         text = text[:20000] + "\n..."
-    return (
-        f"<details><summary>{esc(name.replace('_', ' '))} (raw)</summary>"
-        f"<pre>{esc(text)}</pre></details>"
-    )
+    return [{"type": "raw", "title": _title(name), "text": text}]
 
 
-def render_tables(tables: dict[str, Any]) -> str:
-    """HTML for a summary's ``tables`` dictionary (any shape)."""
+def table_blocks(tables: Any) -> list[Block]:
+    """What ``templates/tables.html.j2`` lays out for a summary's ``tables`` (any shape)."""
     if not isinstance(tables, dict):
-        return _render("tables", tables, MAX_DEPTH)
-    return "\n".join(p for p in (_render(str(k), v, 0) for k, v in tables.items()) if p)
+        return _blocks("tables", tables, MAX_DEPTH)
+    return [b for k, v in tables.items() for b in _blocks(str(k), v, 0)]
+
+
+def render_tables(tables: Any) -> str:
+    """HTML for a summary's ``tables`` dictionary (any shape)."""
+    return render("tables.html.j2", blocks=table_blocks(tables))
