@@ -130,7 +130,7 @@ class BOLD(Benchmark):
         "Prompts come from English Wikipedia and cover a few group types only.",
     )
     # example_spec: none; the heuristic shows the first prompts with their continuations
-    checkpoint_every = 32  # generation: about a minute of work per checkpoint on 2 cores
+    checkpoint_every = 32  # generation is slow per example: checkpoint often
 
     def __init__(
         self,

@@ -12,24 +12,15 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from fairlm.report._format import (
-    direction_text,
-    fmt,
-    fmt_ci,
-    fmt_ideal,
-    fmt_p,
-    fmt_value,
-    ideal_text,
-    metric_label,
-)
+from fairlm.report import _format
 
 __all__ = ["environment", "macro", "render"]
 
 
 @cache
 def environment() -> Any:
-    """The shared environment: autoescape on, undefined names an error, and the
-    number formatters as filters (``{{ f.value | fmt }}``)."""
+    """The shared environment: autoescape on, undefined names an error, and the number
+    formatters as filters (``{{ f.value | fmt }}``, ``{{ f | fmt_ci }}``)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -40,16 +31,7 @@ def environment() -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
-        fmt=fmt,
-        fmt_ci=fmt_ci,
-        fmt_p=fmt_p,
-        fmt_value=fmt_value,
-        fmt_ideal=fmt_ideal,
-        label=metric_label,
-        direction=direction_text,
-        ideal_text=ideal_text,
-    )
+    env.filters.update(fmt=_format.fmt, fmt_ci=_format.fmt_ci)
     env.tests["numeric_cell"] = _looks_numeric
     return env
 
