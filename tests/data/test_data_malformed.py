@@ -15,6 +15,7 @@ from fairlm.data._cda import read_cda_pairs
 from fairlm.data._crows_pairs import read_crows_pairs
 from fairlm.data._holistic_bias import read_holistic_bias
 from fairlm.data._seat import read_seat_test
+from fairlm.data._truthfulqa import read_truthfulqa, read_truthfulqa_csv
 from fairlm.errors import DataError
 
 HEADER = (
@@ -432,3 +433,91 @@ def test_tampered_real_copy(tmp_path, real_data_dir):
     assert f"sha256 mismatch: expected {expected}, got " in msg and str(csv_path) in msg
     pairs = load_crows_pairs(copy, verify=False)
     assert "most BLACK kids" in pairs[0].sent_more and len(pairs) == 1508
+
+
+# --- TruthfulQA (mc_task.json joined to TruthfulQA.csv) -------------------------------------
+
+TQA_HEADER = "Type,Category,Question,Best Answer,Correct Answers,Incorrect Answers,Source\n"
+TQA_ROWS = (
+    'Adversarial,Misconceptions,"Why? ",Because,"Because; Since;",No,https://a\n'
+    "Non-Adversarial,Law,Is it legal?,Yes,Yes,No; Never,\n"
+)
+
+
+def _tqa_item(question="Why?", mc1=None, mc2=None):
+    return {
+        "question": question,
+        "mc1_targets": mc1 or {"Because": 1, "No": 0},
+        "mc2_targets": mc2 or {"Because": 1, "No": 0, "Since": 1},
+    }
+
+
+def _tqa(tmp_path, items, csv_text=TQA_HEADER + TQA_ROWS):
+    csv_path = _write(tmp_path / "TruthfulQA.csv", "\ufeff" + csv_text)
+    mc_text = items if isinstance(items, str) else json.dumps(items, indent=1)
+    return _write(tmp_path / "mc_task.json", mc_text), csv_path
+
+
+def test_truthfulqa_good_files(tmp_path):
+    mc, csv_path = _tqa(tmp_path, [_tqa_item(), _tqa_item("Is it legal?")])
+    first, second = read_truthfulqa(mc, csv_path, version="v0")
+    # BOM dropped, CSV trailing space ignored in the join, file order of options kept
+    assert (first.id, first.category, first.type, first.csv_row) == (
+        "v0-000",
+        "Misconceptions",
+        "Adversarial",
+        0,
+    )
+    assert first.mc2_choices == ("Because", "No", "Since") and first.mc2_labels == (1, 0, 1)
+    assert (second.category, second.csv_row) == ("Law", 1)
+    rows = read_truthfulqa_csv(csv_path, version="v0")
+    assert rows[0].question == "Why? " and rows[0].correct_answers == ("Because", "Since")
+    assert rows[1].incorrect_answers == ("No", "Never") and rows[1].source == ""
+
+
+def test_truthfulqa_empty_answers_dropped_and_counted(tmp_path):
+    item = _tqa_item(mc2={"Because": 1, "": 1, "No": 0, " ": 0})
+    (q,) = read_truthfulqa(*_tqa(tmp_path, [item]), version="jan2025")
+    assert q.mc2_choices == ("Because", "No") and q.dropped_empty_choices == 2
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ('[{"question": "Why?", ', "mc_task.json:1: invalid JSON"),
+        (
+            '[{"question": "Why?", "mc1_targets": {"A": 1, "A": 0}, "mc2_targets": {}}]',
+            "an object repeats the key 'A' (an answer would be lost)",
+        ),
+        ([_tqa_item("Who?")], "[0] question 'Who?' is not in TruthfulQA.csv"),
+        ([_tqa_item(mc1={"A": 1, "B": 1})], "[0] mc1/mc0 must have exactly one true answer"),
+        ([_tqa_item(mc2={"A": 1, "B": 1})], "[0] mc2 needs true and false answers"),
+        ([_tqa_item(mc1={"A": 1, "B": "0"})], "[0].mc1_targets: every answer must map to 1 or 0"),
+        ([_tqa_item(mc1={"A": 1, "": 0})], "[0].mc1_targets must have at least 2 non-empty"),
+        ({"question": "Why?"}, "expected a list of {question, mc1_targets, mc2_targets}"),
+        ([dict(_tqa_item(), mc2_targets=None)], "[0].mc2_targets must be an object"),
+    ],
+)
+def test_truthfulqa_malformed_json(tmp_path, items, message):
+    mc, csv_path = _tqa(tmp_path, items)
+    with pytest.raises(DataError) as err:
+        read_truthfulqa(mc, csv_path, version="v0")
+    assert str(err.value).startswith(f"{mc}") and "\n" not in str(err.value)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "message"),
+    [
+        (TQA_HEADER.replace("Category,", ""), ":1: missing column(s) 'Category'"),
+        (TQA_HEADER + TQA_ROWS[: TQA_ROWS.index("Since")], ":2: malformed CSV"),  # cut in quotes
+        (TQA_HEADER + "Adversarial,Law,Why?\n", ":2: expected 7 fields as in the header, found 3"),
+        (TQA_HEADER + TQA_ROWS.replace("Non-Adversarial", "Friendly"), ":3: Type must be one of"),
+        (TQA_HEADER + TQA_ROWS + TQA_ROWS, "question 'Why?' appears twice"),
+    ],
+)
+def test_truthfulqa_malformed_csv(tmp_path, csv_text, message):
+    mc, csv_path = _tqa(tmp_path, [_tqa_item()], csv_text=csv_text)
+    with pytest.raises(DataError) as err:
+        read_truthfulqa(mc, csv_path, version="v0")
+    assert str(err.value).startswith(f"{csv_path}") and message in str(err.value)

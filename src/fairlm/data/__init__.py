@@ -38,6 +38,13 @@ from fairlm.data._resolve import (
 )
 from fairlm.data._seat import SeatSet, SeatTest, load_seat, seat_test_names
 from fairlm.data._stereoset import StereoSetExample, load_stereoset
+from fairlm.data._truthfulqa import (
+    TRUTHFULQA_VERSIONS,
+    TruthfulQAQuestion,
+    TruthfulQARow,
+    load_truthfulqa,
+    load_truthfulqa_csv,
+)
 from fairlm.data._winobias import WinoBiasExample, load_winobias
 
 __all__ = [
@@ -83,4 +90,9 @@ __all__ = [
     "HolisticBiasTerms",
     "load_holistic_bias",
     "load_cda_pairs",
+    "TRUTHFULQA_VERSIONS",
+    "TruthfulQAQuestion",
+    "TruthfulQARow",
+    "load_truthfulqa",
+    "load_truthfulqa_csv",
 ]

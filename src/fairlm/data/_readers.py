@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,15 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise data_error(path, None, "no records (only blank lines)")
 
 
-def read_json(path: Path) -> Any:
-    """A whole JSON document."""
+def read_json(
+    path: Path, *, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None
+) -> Any:
+    """A whole JSON document (``object_pairs_hook`` as for :func:`json.loads`)."""
     text = "".join(t for _, t in iter_lines(path, keepends=True))
     if not text.strip():
         raise data_error(path, None, "the file is empty")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as exc:
         raise data_error(
             path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})"
