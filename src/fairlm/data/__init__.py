@@ -46,6 +46,7 @@ from fairlm.data._truthfulqa import (
     load_truthfulqa_csv,
 )
 from fairlm.data._winobias import WinoBiasExample, load_winobias
+from fairlm.data._xstest import XSTestPrompt, load_xstest
 
 __all__ = [
     # registry
@@ -95,4 +96,6 @@ __all__ = [
     "TruthfulQARow",
     "load_truthfulqa",
     "load_truthfulqa_csv",
+    "XSTestPrompt",
+    "load_xstest",
 ]
