@@ -6,6 +6,7 @@ lays it out.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fairlm._text import near_tie_text
@@ -29,8 +30,6 @@ __all__ = ["dtype_text", "run_key", "signed", "slug", "summary_context"]
 
 def slug(name: str) -> str:
     """A benchmark name as an id fragment (letters, digits, ``_`` and ``-`` only)."""
-    import re
-
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-") or "x"
 
 
