@@ -17,6 +17,16 @@ from fairlm.data._bold import BOLD_DOMAINS, BoldPrompt, load_bold
 from fairlm.data._cda import load_cda_pairs
 from fairlm.data._check import FileCheck, check_dataset
 from fairlm.data._crows_pairs import CrowsPair, load_crows_pairs
+from fairlm.data._decodingtrust import (
+    DECODINGTRUST_FAIRNESS_SETS,
+    DecodingTrustFairnessPrompt,
+    DecodingTrustStereotypes,
+    DecodingTrustSystemPrompt,
+    DecodingTrustUserPrompt,
+    decodingtrust_counterfactual,
+    load_decodingtrust_fairness,
+    load_decodingtrust_stereotypes,
+)
 from fairlm.data._download import BASE_URL_ENV, download
 from fairlm.data._holistic_bias import (
     HolisticBiasDescriptor,
@@ -98,4 +108,12 @@ __all__ = [
     "load_truthfulqa_csv",
     "XSTestPrompt",
     "load_xstest",
+    "DecodingTrustUserPrompt",
+    "DecodingTrustSystemPrompt",
+    "DecodingTrustStereotypes",
+    "load_decodingtrust_stereotypes",
+    "DECODINGTRUST_FAIRNESS_SETS",
+    "DecodingTrustFairnessPrompt",
+    "load_decodingtrust_fairness",
+    "decodingtrust_counterfactual",
 ]
