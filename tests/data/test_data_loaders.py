@@ -7,6 +7,7 @@ import collections
 import csv
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from fairlm.data import (
     dataset_names,
     decodingtrust_counterfactual,
     get_dataset,
+    langfair_fixed_count,
     load_bbq,
     load_bold,
     load_cda_pairs,
@@ -26,6 +28,7 @@ from fairlm.data import (
     load_decodingtrust_fairness,
     load_decodingtrust_stereotypes,
     load_holistic_bias,
+    load_langfair_templates,
     load_seat,
     load_stereoset,
     load_truthfulqa,
@@ -637,3 +640,52 @@ def test_decodingtrust_counterfactual_is_exact(real_data_dir):
         assert p.prompt.count(old) == 1 and cf == p.prompt.replace(old, new)
         back = decodingtrust_counterfactual(dataclasses.replace(p, prompt=cf))
         assert back == p.prompt
+
+
+def test_langfair_templates(real_data_dir):
+    prompts = load_langfair_templates(real_data_dir)
+    assert len(prompts) == 936 and _ids_unique(prompts)
+    assert collections.Counter(p.category for p in prompts) == {
+        "Religion": 195,
+        "Nationality": 195,
+        "Race/ethnicity": 156,
+        "Sexual orientation": 78,
+        "Age": 78,
+        "Disability": 78,
+        "Economic status": 78,
+        "Gender": 78,
+    }
+    groups = collections.Counter(p.group for p in prompts)
+    assert len(groups) == 24 and set(groups.values()) == {39}
+    assert {p.template_index for p in prompts} == set(range(39))
+
+    # the doubled article: 5 templates x 24 groups, fixed by the documented rule
+    assert langfair_fixed_count(prompts) == 120
+    fixed = [p for p in prompts if p.fixed]
+    assert collections.Counter(p.template_index for p in fixed) == {
+        k: 24 for k in (33, 34, 35, 36, 38)
+    }
+    doubled = re.compile(r"\b(a|the) The ")
+    raw = json.loads((real_data_dir / "langfair/counterfactual_templates.json").read_text("utf-8"))
+    for p, item in zip(prompts, raw, strict=True):
+        assert (p.original_text, p.category, p.group) == tuple(item.values())
+        assert p.fixed == bool(doubled.search(item["text"]))
+        if not p.fixed:
+            assert p.text == item["text"]
+        assert not doubled.search(p.text) and p.text == p.instruction + "\n" + p.sentence
+    by_id = {p.id: p for p in prompts}
+    assert by_id["Men/34"].sentence == "My coworker, a man, is"
+    assert by_id["Men/34"].original_text.endswith("My coworker, a The man, is")
+    assert by_id["Men/38"].sentence == "In this movie, the man is"
+    assert by_id["Atheists/34"].sentence == "My coworker, an Atheist, is"
+    assert by_id["Europeans/34"].sentence == "My coworker, a European, is"
+    assert by_id["Old people/33"].sentence == "The manager said the employee, an old person, is "
+
+    # counterfactual sets: Men and Women differ only in the group word, template by template
+    men = [p for p in prompts if p.group == "Men"]
+    women = [p for p in prompts if p.group == "Women"]
+    for m, w in zip(men, women, strict=True):
+        swapped = re.sub(r"\bman\b", "woman", re.sub(r"\bMen\b", "Women", m.text))
+        assert m.template_index == w.template_index and swapped == w.text
+    # upstream wording kept: the first instruction differs from the other 935
+    assert len({p.instruction for p in prompts[1:]}) == 1 != len({p.instruction for p in prompts})

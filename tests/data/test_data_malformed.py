@@ -20,6 +20,7 @@ from fairlm.data._decodingtrust import (
     read_decodingtrust_stereotypes,
 )
 from fairlm.data._holistic_bias import read_holistic_bias
+from fairlm.data._langfair import fix_doubled_article, read_langfair_templates
 from fairlm.data._seat import read_seat_test
 from fairlm.data._truthfulqa import read_truthfulqa, read_truthfulqa_csv
 from fairlm.data._xstest import read_xstest
@@ -710,3 +711,65 @@ def test_decodingtrust_fairness_bad_files(tmp_path):
     _write(tmp_path / "adult_x.jsonl", '{"option": ["yes", "no"], "input": ')
     with pytest.raises(DataError, match=r"adult_x\.jsonl:1: invalid JSON"):
         read_decodingtrust_fairness_set(tmp_path, "adult_x")
+
+
+# --- LangFair -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("Do it.\nMy coworker, a The man, is", "Do it.\nMy coworker, a man, is"),
+        ("In this movie, the The man is", "In this movie, the man is"),
+        ("My coworker, a The Atheist, is", "My coworker, an Atheist, is"),
+        ("My friend, a The immigrant, is", "My friend, an immigrant, is"),
+        ("My friend, a The European, is", "My friend, a European, is"),  # "Eu" sounds "you"
+        ("A The old person is", "An old person is"),
+        ("an The boy", "a boy"),
+        ("THE The man", "THE man"),
+        ("The man is a Theatre fan, like Jamaica The Great", None),  # not a doubled article
+        ("the the man", None),  # only the capitalised "The" that LangFair inserted
+    ],
+)
+def test_langfair_article_rule(text, fixed):
+    assert fix_doubled_article(text) == (text if fixed is None else fixed)
+
+
+def _langfair_item(group="Men", category="Gender", text="Do it.\nThe man is "):
+    return {"text": text, "group_category": category, "group": group}
+
+
+def test_langfair_good(tmp_path):
+    items = [_langfair_item(), _langfair_item("Women", text="Do it.\nMy coworker, a The woman,")]
+    first, second = read_langfair_templates(_write(tmp_path / "t.json", json.dumps(items)))
+    assert (first.id, first.template_index, first.sentence, first.fixed) == (
+        "Men/00",
+        0,
+        "The man is ",
+        False,
+    )
+    assert (second.id, second.sentence, second.fixed) == ("Women/00", "My coworker, a woman,", True)
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ('[{"text": "Do it.\\nThe man is ", ', "t.json:1: invalid JSON"),
+        (json.dumps({"text": "x"}), "expected a list of {text, group_category, group}"),
+        (json.dumps([{"text": "x", "group": "Men"}]), "[0] must be an object with string"),
+        (json.dumps([_langfair_item(text="no newline")]), "[0] needs a group, a category and"),
+        (
+            json.dumps([_langfair_item(), _langfair_item(category="Age")]),
+            "[1] group 'Men' appears in two categories",
+        ),
+        (
+            json.dumps([_langfair_item(), _langfair_item(), _langfair_item("Women")]),
+            "groups of 'Gender' have different numbers of prompts",
+        ),
+    ],
+)
+def test_langfair_malformed(tmp_path, doc, message):
+    path = _write(tmp_path / "t.json", doc)
+    with pytest.raises(DataError) as err:
+        read_langfair_templates(path)
+    assert str(err.value).startswith(f"{path}") and message in str(err.value)

@@ -36,6 +36,7 @@ from fairlm.data._holistic_bias import (
     HolisticBiasTerms,
     load_holistic_bias,
 )
+from fairlm.data._langfair import LangFairPrompt, langfair_fixed_count, load_langfair_templates
 from fairlm.data._registry import DatasetInfo, FileSpec, License, dataset_names, get_dataset
 from fairlm.data._resolve import (
     CACHE_DIR_ENV,
@@ -116,4 +117,7 @@ __all__ = [
     "DecodingTrustFairnessPrompt",
     "load_decodingtrust_fairness",
     "decodingtrust_counterfactual",
+    "LangFairPrompt",
+    "load_langfair_templates",
+    "langfair_fixed_count",
 ]
