@@ -12,6 +12,7 @@ import pytest
 from fairlm.data import get_dataset, load_crows_pairs, load_stereoset, load_winobias
 from fairlm.data._bbq import read_bbq
 from fairlm.data._bold import read_bold
+from fairlm.data._cbbq import fix_cbbq_polarity, read_cbbq
 from fairlm.data._cda import read_cda_pairs
 from fairlm.data._crows_pairs import read_crows_pairs
 from fairlm.data._decodingtrust import (
@@ -773,3 +774,103 @@ def test_langfair_malformed(tmp_path, doc, message):
     with pytest.raises(DataError) as err:
         read_langfair_templates(path)
     assert str(err.value).startswith(f"{path}") and message in str(err.value)
+
+
+# --- CBBQ -----------------------------------------------------------------------------------
+
+CBBQ_HEADER = (
+    "example_id,question_index,question_polarity,context_condition,category,subcategory,"
+    "bias_targeted_groups,source,context,question,ans0,ans1,ans2,label\n"
+)
+
+
+def _cbbq_row(
+    i=1,
+    polarity="neg",
+    condition="ambiguous",
+    question="谁更不容易收到面试邀请？",
+    answers=("男生", "女生", "没有足够信息"),
+    label=2,
+    qi=1,
+    groups="女性/女生",
+):
+    context = '"某公司, 正在招人。"'
+    cells = [i, qi, polarity, condition, "gender", "招聘", groups, "文章", context, question]
+    return ",".join(map(str, [*cells, *answers, label])) + "\n"
+
+
+def _cbbq(tmp_path, body, name="a.csv"):
+    return _write(tmp_path / name, "\ufeff" + CBBQ_HEADER + body)
+
+
+def test_cbbq_good(tmp_path):
+    disambig = _cbbq_row(2, "non_neg", "disambiguous", answers=("不确定", "男生", "女生"), label=1)
+    first, second = read_cbbq(_cbbq(tmp_path, _cbbq_row() + disambig))
+    assert (first.id, first.context_condition, first.question_polarity) == (
+        "gender-ambig-1",
+        "ambig",
+        "neg",
+    )
+    assert first.context == "某公司, 正在招人。" and first.bias_targeted_groups == ("女性", "女生")
+    assert (first.unknown_index, first.target_index) == (2, 1)
+    # the unknown answer is found wherever it is, and the target is the answer naming the group
+    assert (second.id, second.question_polarity, second.unknown_index, second.target_index) == (
+        "gender-disambig-2",
+        "nonneg",
+        0,
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_cbbq_row(polarity="positive"), ":2: context_condition must be ambiguous|disambiguous"),
+        (_cbbq_row(condition="ambig"), "got 'ambig', 'neg'"),
+        (_cbbq_row(label=3), ":2: example_id must be a number and label 0-2, got '3'"),
+        (
+            _cbbq_row(answers=("男生", "女生", "都不是")),
+            ":2: expected exactly one 'unknown' answer",
+        ),
+        (_cbbq_row(answers=("不知道", "女生", "不确定")), "found 2 in"),
+        (_cbbq_row() + _cbbq_row(), ":3: duplicate example 'gender-ambig-1'"),
+        (_cbbq_row().rsplit(",", 2)[0] + "\n", ":2: expected 14 fields as in the header, found 12"),
+        (_cbbq_row()[:-30], ":2: malformed CSV: unexpected end of data"),  # cut in quotes
+        (_cbbq_row().replace('"某公司', '"某公司"x'), ":2: malformed CSV"),
+    ],
+)
+def test_cbbq_malformed(tmp_path, body, message):
+    path = _cbbq(tmp_path, body)
+    with pytest.raises(DataError) as err:
+        read_cbbq(path)
+    assert str(err.value).startswith(f"{path}") and message in str(err.value)
+
+
+def test_cbbq_missing_column(tmp_path):
+    path = _write(tmp_path / "m.csv", "\ufeff" + CBBQ_HEADER.replace(",label", "") + "1\n")
+    with pytest.raises(DataError, match=r"m\.csv:1: missing column\(s\) 'label'"):
+        read_cbbq(path)
+
+
+def test_cbbq_polarity_fix(tmp_path):
+    ambig = read_cbbq(_cbbq(tmp_path, "".join([
+        _cbbq_row(1, question="谁更差？"),  # the disambiguous file says neg: kept
+        _cbbq_row(2, question="谁更好？"),  # the disambiguous file says non_neg: fixed
+        _cbbq_row(3, question="谁更低？", qi=2),  # says neg
+        _cbbq_row(4, question="谁更高？", qi=2),  # not there: the template's other question
+    ])))  # fmt: skip
+    disambig = read_cbbq(_cbbq(tmp_path, "".join([
+        _cbbq_row(1, "neg", "disambiguous", question="谁更差？", label=0),
+        _cbbq_row(2, "non_neg", "disambiguous", question="谁更好？", label=1),
+        _cbbq_row(3, "neg", "disambiguous", question="谁更低？", label=0, qi=2),
+        _cbbq_row(4, "non_neg", "disambiguous", question="谁的薪资更高？", label=1, qi=2),
+    ]), name="d.csv"))  # fmt: skip
+    fixed = fix_cbbq_polarity(ambig, disambig, tmp_path / "a.csv")
+    assert [(x.question_polarity, x.polarity_fixed) for x in fixed] == [
+        ("neg", False),
+        ("nonneg", True),
+        ("neg", False),
+        ("nonneg", True),
+    ]
+    with pytest.raises(DataError, match=r"a\.csv: cannot tell the polarity of gender-ambig-3"):
+        fix_cbbq_polarity(ambig, disambig[:2], tmp_path / "a.csv")

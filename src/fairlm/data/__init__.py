@@ -14,6 +14,7 @@ standard library and return lists of small frozen dataclasses with a stable ``id
 
 from fairlm.data._bbq import BBQ_CATEGORIES, BBQExample, load_bbq
 from fairlm.data._bold import BOLD_DOMAINS, BoldPrompt, load_bold
+from fairlm.data._cbbq import CBBQ_CATEGORIES, CBBQExample, load_cbbq
 from fairlm.data._cda import load_cda_pairs
 from fairlm.data._check import FileCheck, check_dataset
 from fairlm.data._crows_pairs import CrowsPair, load_crows_pairs
@@ -120,4 +121,7 @@ __all__ = [
     "LangFairPrompt",
     "load_langfair_templates",
     "langfair_fixed_count",
+    "CBBQ_CATEGORIES",
+    "CBBQExample",
+    "load_cbbq",
 ]
