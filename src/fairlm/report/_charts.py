@@ -200,10 +200,9 @@ def dot_chart(
     f = _frame(points, groups, runs, ideal, span)
     legend_items, x = [], f.plot_l
     for r in runs if legend else []:
-        label = _short(run_labels[r], 28)
-        k = r % len(MARKERS)
-        legend_items.append({"k": k, "marker": marker_shape(MARKERS[k], x + 5, 14), "x": x + 14})
-        legend_items[-1]["label"] = label
+        k, label = r % len(MARKERS), _short(run_labels[r], 28)
+        marker = marker_shape(MARKERS[k], x + 5, 14)
+        legend_items.append({"k": k, "marker": marker, "x": x + 14, "label": label})
         x += 24 + int(len(label) * CHAR_W)
     rows = []
     for gi, group in enumerate(groups):

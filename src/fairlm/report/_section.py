@@ -101,9 +101,15 @@ def _chart_caption(
     return cap
 
 
-def _chart(runs: list[Run], name: str, metric: str, keys: list[Key], counter: list[int]) -> Any:
+def _chart(
+    runs: list[Run],
+    name: str,
+    metric: str,
+    keys: list[Key],
+    per_run: list[dict[Key, dict]],
+    counter: list[int],
+) -> Any:
     """A chart of one metric by group, with the table of its numbers; None if empty."""
-    _, per_run = _fig_index(runs, name)
     present = [i for i, r in enumerate(runs) if name in r.benchmarks]
     labels = [r.label for r in runs]
     points, rows, ref = [], [], None
@@ -146,12 +152,12 @@ def _chart(runs: list[Run], name: str, metric: str, keys: list[Key], counter: li
 
 def _charts(runs: list[Run], name: str, counter: list[int]) -> dict[str, Any] | None:
     """The headline's chart (or the first chartable metric's), then the others."""
-    keys, _ = _fig_index(runs, name)
+    keys, per_run = _fig_index(runs, name)
     charted = _chart_keys(keys)
     metrics = _chart_metrics(runs, name, charted)
     if not metrics:
         return None
-    blocks = [_chart(runs, name, m, charted[m], counter) for m in metrics]
+    blocks = [_chart(runs, name, m, charted[m], per_run, counter) for m in metrics]
     return {"first": blocks[0], "more": [b for b in blocks[1:] if b is not None]}
 
 
