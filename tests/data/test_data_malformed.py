@@ -14,6 +14,7 @@ from fairlm.data._bbq import read_bbq
 from fairlm.data._bold import read_bold
 from fairlm.data._cbbq import fix_cbbq_polarity, read_cbbq
 from fairlm.data._cda import read_cda_pairs
+from fairlm.data._chbias import read_chbias
 from fairlm.data._crows_pairs import read_crows_pairs
 from fairlm.data._decodingtrust import (
     decodingtrust_counterfactual,
@@ -874,3 +875,54 @@ def test_cbbq_polarity_fix(tmp_path):
     ]
     with pytest.raises(DataError, match=r"a\.csv: cannot tell the polarity of gender-ambig-3"):
         fix_cbbq_polarity(ambig, disambig[:2], tmp_path / "a.csv")
+
+
+# --- CHBias --------------------------------------------------------------------------------------
+
+
+def _chbias(tmp_path, left: str, right: str):
+    header = ",replaced_sentence\r\n"
+    first = _write(tmp_path / "age_old_test.csv", header + left)
+    second = _write(tmp_path / "age_young_test.csv", header + right)
+    return first, second
+
+
+def test_chbias_good_cleaned_and_flagged(tmp_path):
+    first, second = _chbias(
+        tmp_path,
+        '0,老人很烦 \u200b\r\n1,"一样, 的句子"\r\n',
+        '0,年轻人很烦\u200b\r\n1,"一样, 的句子"\r\n',
+    )
+    a, b = read_chbias(first, second, category="age")
+    assert (a.id, a.stereotyped_sentence, a.swapped_sentence, a.unchanged) == (
+        "age-000",
+        "老人很烦",
+        "年轻人很烦",
+        False,
+    )
+    assert (b.stereotyped_sentence, b.unchanged) == ("一样, 的句子", True)
+    assert (a.stereotyped_group, a.swapped_group) == ("old", "young")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "bad", "message"),
+    [
+        ("0,a\r\n1,b\r\n", "0,c\r\n", "young", "1 rows, but age_old_test.csv has 2"),
+        ("0,a\r\n2,b\r\n", "0,c\r\n1,d\r\n", "old", ":3: index column should be 1, got '2'"),
+        ("0,a\r\n", '0,"c\r\n', "young", ":2: malformed CSV"),  # truncated
+        ("0,a,extra\r\n", "0,c\r\n", "old", ":2: expected 2 fields as in the header"),
+        ("0,\u200b \r\n", "0,c\r\n", "old", ":2: empty sentence"),
+    ],
+)
+def test_chbias_malformed(tmp_path, left, right, bad, message):
+    first, second = _chbias(tmp_path, left, right)
+    with pytest.raises(DataError) as err:
+        read_chbias(first, second, category="age")
+    path = first if bad == "old" else second
+    assert str(err.value).startswith(f"{path}") and message in str(err.value)
+
+
+def test_chbias_missing_column(tmp_path):
+    first = _write(tmp_path / "a.csv", ",sentence\r\n0,a\r\n")
+    with pytest.raises(DataError, match=r"a\.csv:1: missing column\(s\) 'replaced_sentence'"):
+        read_chbias(first, first, category="age")

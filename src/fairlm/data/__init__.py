@@ -16,6 +16,7 @@ from fairlm.data._bbq import BBQ_CATEGORIES, BBQExample, load_bbq
 from fairlm.data._bold import BOLD_DOMAINS, BoldPrompt, load_bold
 from fairlm.data._cbbq import CBBQ_CATEGORIES, CBBQExample, load_cbbq
 from fairlm.data._cda import load_cda_pairs
+from fairlm.data._chbias import CHBIAS_CATEGORIES, CHBiasPair, load_chbias
 from fairlm.data._check import FileCheck, check_dataset
 from fairlm.data._crows_pairs import CrowsPair, load_crows_pairs
 from fairlm.data._decodingtrust import (
@@ -124,4 +125,7 @@ __all__ = [
     "CBBQ_CATEGORIES",
     "CBBQExample",
     "load_cbbq",
+    "CHBIAS_CATEGORIES",
+    "CHBiasPair",
+    "load_chbias",
 ]
