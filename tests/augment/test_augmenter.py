@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fairlm.augment import CounterfactualAugmenter
 from fairlm.errors import FairlmError
-from fairlm.mitigation.cda import CounterfactualAugmenter
 
 # (input, expected counterfactual) with the full gender lists (data set + names).
 GENDER_CASES = [
