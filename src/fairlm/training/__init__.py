@@ -1,10 +1,17 @@
 """The responsible training pipeline: corpus collection, preprocessing, data bias audit,
 tokenisation and a resumable training loop.
 
+* :func:`train` with a :class:`TrainRunConfig` is ``fairlm train``: corpus files in, a
+  trained, sampled model out;
+* :func:`data_audit` with a :class:`DataAuditConfig` is ``fairlm data-audit``;
+* :class:`Trainer` and :class:`TrainConfig` are the loop itself, which
+  :mod:`fairlm.mitigation` also fine-tunes with.
+
 Importing this package imports nothing heavy; each public name loads its module (and
 torch, where it needs it) on first use.
 
->>> from fairlm.training import TrainConfig, Trainer  # doctest: +SKIP
+>>> from fairlm.training import TrainRunConfig, train
+>>> train(TrainRunConfig(corpus=["corpus/"], output_dir="runs/tiny"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -13,6 +20,11 @@ import importlib
 from typing import Any
 
 __all__ = [
+    "DataAuditConfig",
+    "TrainRunConfig",
+    "TrainingOptions",
+    "data_audit",
+    "train",
     "TrainConfig",
     "Trainer",
     "TrainResult",
@@ -25,6 +37,11 @@ __all__ = [
 ]
 
 _WHERE = {
+    "DataAuditConfig": "_config",
+    "TrainRunConfig": "_config",
+    "TrainingOptions": "_config",
+    "data_audit": "_data_audit",
+    "train": "_train",
     "TrainConfig": "_trainer",
     "Trainer": "_trainer",
     "TrainResult": "_trainer",

@@ -39,11 +39,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from fairlm._io import atomic_write_json
+from fairlm._progress import progress_bar
+from fairlm.training._config import DataAuditConfig
 from fairlm.training._errors import CorpusError
 
-__all__ = ["TermLists", "DataAuditReport", "audit_corpus", "default_term_lists", "tokenize"]
+__all__ = [
+    "TermLists",
+    "DataAuditReport",
+    "audit_corpus",
+    "data_audit",
+    "default_term_lists",
+    "tokenize",
+]
 
 REPORT_KIND = "fairlm.data_audit"
 REPORT_VERSION = 1
@@ -246,6 +257,55 @@ def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}"
 
 
+def data_audit(config: DataAuditConfig) -> tuple[DataAuditReport, dict[str, Any]]:
+    """Audit the corpus files of ``config`` (``fairlm data-audit``).
+
+    Returns the report and its JSON form: :meth:`DataAuditReport.to_dict` plus what
+    collection read (``collect``) and, with ``config.clean``, the preprocessing report
+    (``preprocess``); the JSON is also written to ``config.output`` when given.
+    """
+    from fairlm.training._collect import CollectStats, iter_corpus
+
+    terms = default_term_lists(
+        config.data_dir,
+        axes=config.axes,
+        occupations=_word_file(config.occupations),
+        adjectives=_word_file(config.adjectives),
+    )
+    stats = CollectStats()
+    docs = iter_corpus(
+        config.corpus,
+        text_column=config.text_column,
+        glob=config.glob,
+        text_unit=config.text_unit,
+        stats=stats,
+    )
+    pre = None
+    if config.clean:
+        from fairlm.training._preprocess import Preprocessor
+
+        pre = Preprocessor()
+        docs = pre(docs)
+    report = audit_corpus(
+        docs, terms, window=config.window, top_terms=config.top, progress=config.progress
+    )
+    data = report.to_dict()
+    data["collect"] = stats.to_dict()
+    if pre is not None:
+        data["preprocess"] = pre.report()
+    if config.output:
+        atomic_write_json(config.output, data)
+    return report, data
+
+
+def _word_file(path: str | None) -> list[str] | None:
+    """The non-blank lines of a word-list file (None: no file given)."""
+    if path is None:
+        return None
+    text = Path(path).read_text(encoding="utf-8")
+    return [w.strip() for w in text.splitlines() if w.strip()]
+
+
 def audit_corpus(
     docs: Iterable[str],
     terms: TermLists,
@@ -266,74 +326,38 @@ def audit_corpus(
         matcher.add(w, ("target", "occupations", w))
     for w in terms.adjectives:
         matcher.add(w, ("target", "adjectives", w))
-    gender = terms.gender_axis
-
-    mentions: dict[tuple[str, str], int] = Counter()
-    documents: dict[tuple[str, str], int] = Counter()
-    term_counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    target_count: Counter = Counter()  # (kind, word) -> occurrences anywhere
-    pair: Counter = Counter()  # (group, kind, word) -> c(g, w)
-    context: Counter = Counter()  # group -> c(g, .)
-    n_docs = n_words = 0
-    docs_iter = _bar(docs, progress)
-    for doc in docs_iter:
+    counts = _Counts(gender=terms.gender_axis, window=window)
+    for doc in progress_bar(docs, enabled=progress, desc="auditing", unit="doc"):
         tokens = tokenize(doc)
-        n_docs += 1
-        n_words += len(tokens)
-        found = list(matcher.matches(tokens))
-        in_doc: set[tuple[str, str]] = set()
-        targets_at: dict[int, list[tuple[str, str]]] = {}
-        for start, length, tags in found:
-            surface = " ".join(tokens[start : start + length])
-            for kind, a, b in tags:
-                if kind == "axis":
-                    mentions[(a, b)] += 1
-                    term_counts[(a, b)][surface] += 1
-                    in_doc.add((a, b))
-                else:
-                    target_count[(a, b)] += 1
-                    targets_at.setdefault(start, []).append((a, b))
-        for key in in_doc:
-            documents[key] += 1
-        for start, length, tags in found:
-            groups = {b for kind, a, b in tags if kind == "axis" and a == gender}
-            if not groups:
-                continue
-            lo, hi = max(0, start - window), min(len(tokens), start + length + window)
-            positions = [p for p in range(lo, hi) if not start <= p < start + length]
-            for g in groups:
-                context[g] += len(positions)
-                for p in positions:
-                    for kind_word in targets_at.get(p, ()):
-                        pair[(g, *kind_word)] += 1
-    if n_docs == 0:
+        counts.add(tokens, list(matcher.matches(tokens)))
+    if counts.n_docs == 0:
         raise CorpusError("the corpus is empty: no documents to audit")
 
     representation: dict[str, dict[str, dict[str, float]]] = {}
     tops: dict[str, dict[str, dict[str, int]]] = {}
     for axis, groups in terms.axes.items():
-        total = sum(mentions[(axis, g)] for g in groups)
+        total = sum(counts.mentions[(axis, g)] for g in groups)
         representation[axis] = {
             g: {
-                "mentions": mentions[(axis, g)],
-                "documents": documents[(axis, g)],
-                "share": mentions[(axis, g)] / total if total else 0.0,
+                "mentions": counts.mentions[(axis, g)],
+                "documents": counts.documents[(axis, g)],
+                "share": counts.mentions[(axis, g)] / total if total else 0.0,
             }
             for g in groups
         }
         tops[axis] = {
-            g: dict(term_counts[(axis, g)].most_common(top_terms))
+            g: dict(counts.term_counts[(axis, g)].most_common(top_terms))
             for g in groups
-            if term_counts[(axis, g)]
+            if counts.term_counts[(axis, g)]
         }
-    totals = {"male": context["male"], "female": context["female"]}
+    totals = {"male": counts.context["male"], "female": counts.context["female"]}
     rows = {
-        kind: _cooc_rows(kind, words, target_count, pair, totals)
+        kind: _cooc_rows(kind, words, counts.target_count, counts.pair, totals)
         for kind, words in (("occupations", terms.occupations), ("adjectives", terms.adjectives))
     }
     return DataAuditReport(
-        n_documents=n_docs,
-        n_words=n_words,
+        n_documents=counts.n_docs,
+        n_words=counts.n_words,
         window=window,
         representation=representation,
         top_terms=tops,
@@ -342,6 +366,53 @@ def audit_corpus(
         adjectives=rows["adjectives"],
         sources=list(terms.sources),
     )
+
+
+@dataclass
+class _Counts:
+    """Running counts of an audit: mentions per (axis, group), documents with a mention,
+    the surface forms seen, target words anywhere and within gendered contexts."""
+
+    gender: str
+    window: int
+    mentions: Counter = field(default_factory=Counter)  # (axis, group) -> mentions
+    documents: Counter = field(default_factory=Counter)  # (axis, group) -> documents
+    term_counts: defaultdict = field(default_factory=lambda: defaultdict(Counter))
+    target_count: Counter = field(default_factory=Counter)  # (kind, word) -> anywhere
+    pair: Counter = field(default_factory=Counter)  # (group, kind, word) -> c(g, w)
+    context: Counter = field(default_factory=Counter)  # group -> c(g, .)
+    n_docs: int = 0
+    n_words: int = 0
+
+    def add(self, tokens: list[str], found: list[tuple[int, int, list]]) -> None:
+        """Count one document: its tokens and the matches ``(start, length, tags)``."""
+        self.n_docs += 1
+        self.n_words += len(tokens)
+        in_doc: set[tuple[str, str]] = set()
+        targets_at: dict[int, list[tuple[str, str]]] = {}
+        for start, length, tags in found:
+            surface = " ".join(tokens[start : start + length])
+            for kind, a, b in tags:
+                if kind == "axis":
+                    self.mentions[(a, b)] += 1
+                    self.term_counts[(a, b)][surface] += 1
+                    in_doc.add((a, b))
+                else:
+                    self.target_count[(a, b)] += 1
+                    targets_at.setdefault(start, []).append((a, b))
+        for key in in_doc:
+            self.documents[key] += 1
+        for start, length, tags in found:
+            groups = {b for kind, a, b in tags if kind == "axis" and a == self.gender}
+            if not groups:
+                continue
+            lo, hi = max(0, start - self.window), min(len(tokens), start + length + self.window)
+            positions = [p for p in range(lo, hi) if not start <= p < start + length]
+            for g in groups:
+                self.context[g] += len(positions)
+                for p in positions:
+                    for kind_word in targets_at.get(p, ()):
+                        self.pair[(g, *kind_word)] += 1
 
 
 def _cooc_rows(kind, words, target_count, pair, totals) -> list[dict[str, Any]]:
@@ -372,11 +443,3 @@ def _cooc_rows(kind, words, target_count, pair, totals) -> list[dict[str, Any]]:
 def _pmi(c_gw: int, c_g: int, c_w: int, n: int) -> float | None:
     """log2( c(g, w) N / (c(g, .) c(., w)) ); None when the pair never occurs."""
     return math.log2(c_gw * n / (c_g * c_w)) if c_gw else None
-
-
-def _bar(docs: Iterable[str], progress: bool):
-    if not progress or os.environ.get("FAIRLM_NO_PROGRESS", "") in ("1", "true", "yes"):
-        return docs
-    from tqdm.auto import tqdm
-
-    return tqdm(docs, desc="auditing", unit="doc", dynamic_ncols=True)

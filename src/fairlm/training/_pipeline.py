@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from fairlm._io import atomic_write_json
+from fairlm._progress import progress_bar
+from fairlm.augment import CounterfactualAugmenter
 from fairlm.training._collect import CollectStats, iter_corpus
 from fairlm.training._errors import CorpusError
 from fairlm.training._preprocess import PreprocessConfig, Preprocessor
@@ -51,11 +53,9 @@ def prepare_data(
 
     ``tokenizer`` None trains a byte-level BPE tokenizer of ``vocab_size`` on the training
     split and saves it in ``data_dir/tokenizer``. ``cda`` names a
-    :class:`fairlm.mitigation.cda.CounterfactualAugmenter` axis: each training document
-    is followed by its counterfactual (two-sided CDA); the held-out split is left as is.
+    :class:`fairlm.augment.CounterfactualAugmenter` axis: each training document is
+    followed by its counterfactual (two-sided CDA); the held-out split is left as is.
     """
-    from fairlm.training._blocks import write_token_file
-
     if not 0 < val_fraction < 1:
         raise CorpusError(f"val_fraction must be between 0 and 1, not {val_fraction}")
     data_dir = Path(data_dir)
@@ -85,31 +85,12 @@ def prepare_data(
     data_dir.mkdir(parents=True, exist_ok=True)
     stats = CollectStats()
     pre = Preprocessor(pre_cfg)
-    augmenter = _augmenter(cda, seed) if cda else None
-    counts = {"train_docs": 0, "val_docs": 0, "cda_added": 0}
     docs = iter_corpus(
         sources, text_column=text_column, glob=glob, text_unit=text_unit, stats=stats
     )
-    if progress and os.environ.get("FAIRLM_NO_PROGRESS", "") not in ("1", "true", "yes"):
-        from tqdm.auto import tqdm
-
-        docs = tqdm(docs, desc="reading", unit="doc", dynamic_ncols=True)
-    with (
-        _Writer(data_dir / "train.jsonl") as train_f,
-        _Writer(data_dir / "val.jsonl") as val_f,
-    ):
-        for doc in pre(docs):
-            if held_out(doc, seed=seed, fraction=val_fraction):
-                val_f.write(doc)
-                counts["val_docs"] += 1
-                continue
-            train_f.write(doc)
-            counts["train_docs"] += 1
-            if augmenter is not None:
-                cf, n = augmenter.swap_count(doc)
-                if n:
-                    train_f.write(cf)
-                    counts["cda_added"] += 1
+    docs = progress_bar(docs, enabled=progress, desc="reading", unit="doc")
+    augmenter = CounterfactualAugmenter(cda, mode="two-sided", seed=seed) if cda else None
+    counts = _split(pre(docs), data_dir, seed=seed, fraction=val_fraction, augmenter=augmenter)
     if counts["train_docs"] == 0:
         raise CorpusError(
             f"no training documents left after preprocessing ({stats.documents} read); "
@@ -121,17 +102,7 @@ def prepare_data(
             "raise --val-fraction or add documents"
         )
     trained_tokenizer = tokenizer is None
-    if tokenizer is None:
-        from fairlm.training._tokenizer import train_bpe_tokenizer
-
-        tokenizer = train_bpe_tokenizer(
-            _read_jsonl(data_dir / "train.jsonl"), vocab_size=vocab_size
-        )
-        tokenizer.save_pretrained(data_dir / "tokenizer")
-    n_train = write_token_file(
-        _read_jsonl(data_dir / "train.jsonl"), tokenizer, data_dir / "train.bin"
-    )
-    n_val = write_token_file(_read_jsonl(data_dir / "val.jsonl"), tokenizer, data_dir / "val.bin")
+    tokenizer, n_train, n_val = _tokenize(data_dir, tokenizer, vocab_size)
     meta = {
         "fingerprint": fingerprint,
         "sources": [str(s) for s in sources],
@@ -150,12 +121,51 @@ def prepare_data(
     return meta, tokenizer
 
 
-def _augmenter(axis: str, seed: int):
-    try:
-        from fairlm.mitigation.cda import CounterfactualAugmenter
-    except ImportError as exc:  # pragma: no cover - mitigation ships with fairlm
-        raise CorpusError(f"--cda needs fairlm.mitigation.cda: {exc}") from exc
-    return CounterfactualAugmenter(axis, mode="two-sided", seed=seed)
+def _split(
+    docs: Iterable[str],
+    data_dir: Path,
+    *,
+    seed: int,
+    fraction: float,
+    augmenter: CounterfactualAugmenter | None,
+) -> dict[str, int]:
+    """Write ``train.jsonl`` and ``val.jsonl`` (each training document followed by its
+    counterfactual, with an augmenter); return the counts."""
+    counts = {"train_docs": 0, "val_docs": 0, "cda_added": 0}
+    with (
+        _Writer(data_dir / "train.jsonl") as train_f,
+        _Writer(data_dir / "val.jsonl") as val_f,
+    ):
+        for doc in docs:
+            if held_out(doc, seed=seed, fraction=fraction):
+                val_f.write(doc)
+                counts["val_docs"] += 1
+                continue
+            counts["train_docs"] += 1
+            texts, _ = augmenter.expand(doc) if augmenter else ([(doc, False)], 0)
+            for text, is_counterfactual in texts:
+                train_f.write(text)
+                counts["cda_added"] += is_counterfactual
+    return counts
+
+
+def _tokenize(data_dir: Path, tokenizer: Any | None, vocab_size: int) -> tuple[Any, int, int]:
+    """Tokenise both splits into ``train.bin`` and ``val.bin`` (training a tokenizer on
+    the training split first when none is given); return it and the token counts."""
+    from fairlm.training._blocks import write_token_file
+
+    if tokenizer is None:
+        from fairlm.training._tokenizer import train_bpe_tokenizer
+
+        tokenizer = train_bpe_tokenizer(
+            _read_jsonl(data_dir / "train.jsonl"), vocab_size=vocab_size
+        )
+        tokenizer.save_pretrained(data_dir / "tokenizer")
+    n_train = write_token_file(
+        _read_jsonl(data_dir / "train.jsonl"), tokenizer, data_dir / "train.bin"
+    )
+    n_val = write_token_file(_read_jsonl(data_dir / "val.jsonl"), tokenizer, data_dir / "val.bin")
+    return tokenizer, n_train, n_val
 
 
 def _fingerprint(*parts: Any) -> str:

@@ -43,6 +43,7 @@ import torch
 import torch.nn.functional as F
 
 from fairlm._io import atomic_write_json, give_usual_modes
+from fairlm._progress import progress_bar, progress_enabled
 from fairlm.training._errors import TrainingError
 
 __all__ = [
@@ -371,61 +372,27 @@ class Trainer:
         resumed = self._resume()
         start = self.step
         stop = min(cfg.max_steps, stop_at if stop_at is not None else cfg.max_steps)
-        world, rank = acc.num_processes, acc.process_index
         base_wall = float(self._history["total_wall_time_s"])
         t0 = time.perf_counter()
         aside = 0.0  # seconds spent evaluating and checkpointing, not training
         tokens = 0
         last_saved = start if resumed is not None else -1
         last_eval = self._history["eval"][-1]["step"] if self._history["eval"] else -1
-        bar = _progress(cfg.progress and acc.is_main_process, start, cfg.max_steps)
+        bar = progress_bar(
+            total=cfg.max_steps,
+            initial=start,
+            desc="training",
+            unit="step",
+            enabled=cfg.progress and acc.is_main_process,
+        )
         self.model.train()
         if self.extra_modules is not None:
             self.extra_modules.train()
         for step in range(start, stop):
-            lr = lr_at(
-                step,
-                lr=cfg.lr,
-                max_steps=cfg.max_steps,
-                warmup_steps=cfg.warmup_steps,
-                schedule=cfg.schedule,
-                min_lr_ratio=cfg.min_lr_ratio,
-            )
-            for group in self.optimizer.param_groups:
-                group["lr"] = lr
-            losses: list[float] = []
-            extra_logs: dict[str, float] = {}
-            for a in range(cfg.grad_accum):
-                k = (step * cfg.grad_accum + a) * world + rank
-                batch = self._batch(k)
-                last = a == cfg.grad_accum - 1
-                sync = contextlib.nullcontext() if last or world == 1 else acc.no_sync(self.model)
-                with sync:
-                    with acc.autocast():
-                        loss, logs = self.loss_fn(self.model, batch, self.extra_modules)
-                    acc.backward(loss / cfg.grad_accum)
-                losses.append(float(loss.detach()))
-                for key, value in (logs or {}).items():
-                    extra_logs[key] = extra_logs.get(key, 0.0) + float(value) / cfg.grad_accum
-                tokens += _count_tokens(batch)
-            if world > 1 and self.extra_modules is not None:
-                self._sync_extra_grads()
-            grad_norm = float("nan")
-            if cfg.max_grad_norm and cfg.max_grad_norm > 0:
-                grad_norm = float(acc.clip_grad_norm_(self._params, cfg.max_grad_norm))
-            self.optimizer.step()
-            self.optimizer.zero_grad(set_to_none=True)
-            self.step = step + 1
-            step_loss = sum(losses) / len(losses)
-            if world > 1:
-                step_loss = float(acc.reduce(torch.tensor(step_loss, device=acc.device), "mean"))
-            self._history["train_loss"].append(step_loss)
-            entry = {"step": self.step, "loss": step_loss, "lr": lr, "grad_norm": grad_norm}
-            entry.update(extra_logs)
-            self._history["logs"].append(entry)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{step_loss:.3f}", lr=f"{lr:.2e}")
+            entry, step_tokens = self._optimizer_step(step)
+            tokens += step_tokens
+            bar.update(1)
+            bar.set_postfix(loss=f"{entry['loss']:.3f}", lr=f"{entry['lr']:.2e}")
             t_aside = time.perf_counter()
             if self.eval_dataset is not None and cfg.eval_every and self.step % cfg.eval_every == 0:
                 self._record_eval()
@@ -437,8 +404,7 @@ class Trainer:
             aside += time.perf_counter() - t_aside
             for cb in self.callbacks:
                 cb(self.step, entry)
-        if bar is not None:
-            bar.close()
+        bar.close()
         train_time = time.perf_counter() - t0 - aside
         if self.step == cfg.max_steps and self.eval_dataset is not None and last_eval != self.step:
             self._record_eval()
@@ -446,7 +412,7 @@ class Trainer:
         if last_saved != self.step:
             self.save_checkpoint()
         wall = time.perf_counter() - t0
-        if world > 1:
+        if acc.num_processes > 1:
             tokens = int(acc.reduce(torch.tensor(tokens, device=acc.device), "sum"))
         return TrainResult(
             steps=self.step,
@@ -462,6 +428,54 @@ class Trainer:
             logs=list(self._history["logs"]),
         )
 
+    def _optimizer_step(self, step: int) -> tuple[dict[str, float], int]:
+        """One optimizer step (``grad_accum`` micro-batches on every process): its log
+        entry (also appended to the history) and the input tokens this process read."""
+        cfg, acc = self.config, self.accelerator
+        world, rank = acc.num_processes, acc.process_index
+        lr = lr_at(
+            step,
+            lr=cfg.lr,
+            max_steps=cfg.max_steps,
+            warmup_steps=cfg.warmup_steps,
+            schedule=cfg.schedule,
+            min_lr_ratio=cfg.min_lr_ratio,
+        )
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        losses: list[float] = []
+        extra_logs: dict[str, float] = {}
+        tokens = 0
+        for a in range(cfg.grad_accum):
+            k = (step * cfg.grad_accum + a) * world + rank
+            batch = self._batch(k)
+            last = a == cfg.grad_accum - 1
+            sync = contextlib.nullcontext() if last or world == 1 else acc.no_sync(self.model)
+            with sync:
+                with acc.autocast():
+                    loss, logs = self.loss_fn(self.model, batch, self.extra_modules)
+                acc.backward(loss / cfg.grad_accum)
+            losses.append(float(loss.detach()))
+            for key, value in (logs or {}).items():
+                extra_logs[key] = extra_logs.get(key, 0.0) + float(value) / cfg.grad_accum
+            tokens += _count_tokens(batch)
+        if world > 1 and self.extra_modules is not None:
+            self._sync_extra_grads()
+        grad_norm = float("nan")
+        if cfg.max_grad_norm and cfg.max_grad_norm > 0:
+            grad_norm = float(acc.clip_grad_norm_(self._params, cfg.max_grad_norm))
+        self.optimizer.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.step = step + 1
+        step_loss = sum(losses) / len(losses)
+        if world > 1:
+            step_loss = float(acc.reduce(torch.tensor(step_loss, device=acc.device), "mean"))
+        self._history["train_loss"].append(step_loss)
+        entry = {"step": self.step, "loss": step_loss, "lr": lr, "grad_norm": grad_norm}
+        entry.update(extra_logs)
+        self._history["logs"].append(entry)
+        return entry, tokens
+
     def _batch(self, k: int) -> dict[str, Any]:
         examples = [self.train_dataset[i] for i in self._order.batch(k)]
         return _to_device(self.collate_fn(examples), self.accelerator.device)
@@ -476,7 +490,7 @@ class Trainer:
         metrics = self.evaluate()
         metrics = {"step": self.step, **metrics}
         self._history["eval"].append(metrics)
-        if self.accelerator.is_main_process and self.config.progress and _progress_enabled():
+        if self.accelerator.is_main_process and progress_enabled(self.config.progress):
             log.info(
                 "step %d: eval loss %.4f, perplexity %.2f",
                 self.step,
@@ -711,18 +725,6 @@ def _count_tokens(batch: dict[str, Any]) -> int:
         return int(mask.sum())
     ids = batch.get("input_ids")
     return int(ids.numel()) if isinstance(ids, torch.Tensor) else 0
-
-
-def _progress_enabled() -> bool:
-    return os.environ.get("FAIRLM_NO_PROGRESS", "") not in ("1", "true", "yes")
-
-
-def _progress(enabled: bool, start: int, total: int):
-    if not enabled or not _progress_enabled():
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=start, desc="training", unit="step", dynamic_ncols=True)
 
 
 def _seed_everything(seed: int) -> None:
