@@ -2,7 +2,8 @@
 
 ``fairlm audit`` runs them; in Python::
 
-    from fairlm.benchmarks import get_benchmark, run_audit
+    from fairlm.benchmarks import AuditConfig, audit, get_benchmark
+    results = audit(AuditConfig(benchmarks="crows_pairs,bbq", limit=100))
     bench = get_benchmark("crows_pairs")(limit=100)
 
 Importing this package does not import torch.
@@ -11,8 +12,9 @@ Importing this package does not import torch.
 from __future__ import annotations
 
 from fairlm._registry import Registry
+from fairlm.benchmarks._config import AuditConfig
 
-__all__ = ["BENCHMARKS", "get_benchmark", "run_audit"]
+__all__ = ["BENCHMARKS", "AuditConfig", "audit", "get_benchmark", "run_audit"]
 
 BENCHMARKS: Registry = Registry("benchmark")
 BENCHMARKS.add("crows_pairs", "fairlm.benchmarks.crows_pairs:CrowsPairs")
@@ -34,3 +36,10 @@ def run_audit(*args, **kwargs):
     from fairlm.benchmarks._audit import run_audit as _run
 
     return _run(*args, **kwargs)
+
+
+def audit(*args, **kwargs):
+    """See :func:`fairlm.benchmarks._audit.audit`."""
+    from fairlm.benchmarks._audit import audit as _audit
+
+    return _audit(*args, **kwargs)

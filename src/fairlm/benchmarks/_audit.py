@@ -1,4 +1,9 @@
-"""Run benchmarks on a model and write ``results.json`` plus per-example samples."""
+"""Run benchmarks on a model and write ``results.json`` plus per-example samples.
+
+:func:`audit` is the whole workflow (``fairlm audit``): build the benchmarks of an
+:class:`~fairlm.benchmarks.AuditConfig`, load its model, :func:`run_audit`, write the
+HTML report.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,24 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fairlm import __version__
 from fairlm._environment import environment
 from fairlm._io import atomic_write_json, write_jsonl
+from fairlm._progress import progress_bar
 from fairlm._text import near_tie_text
 from fairlm.benchmarks._base import Benchmark
+from fairlm.benchmarks._config import AuditConfig
 from fairlm.benchmarks._journal import Journal, chunk_keys, run_identity
-from fairlm.benchmarks._workers import Workers
+from fairlm.benchmarks._workers import Workers, workers_from_env
 from fairlm.errors import FairlmError
 
 __all__ = [
     "SCHEMA_VERSION",
+    "audit",
     "build_benchmarks",
     "default_chunk_size",
     "run_audit",
@@ -29,6 +38,50 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+
+def audit(config: AuditConfig, *, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Run the benchmarks of ``config`` on its model; return the results dictionary.
+
+    Writes ``results.json`` and ``samples_<benchmark>.jsonl`` to
+    ``config.output_path()`` (see :func:`run_audit`) and, unless ``config.report`` is
+    off, the HTML report ``report.html`` beside them. Every benchmark's data is read
+    before the model is loaded, so a missing data set fails fast. Under ``accelerate
+    launch`` each process takes one device and a share of the work; only the main
+    process returns the results (the others ``{}``).
+
+    >>> audit(AuditConfig(benchmarks="crows_pairs", limit=100))  # doctest: +SKIP
+    """
+    names = config.names()
+    benches = build_benchmarks(
+        names, per_benchmark=dict(config.benchmark_args), **config.shared_options()
+    )
+    for bench in benches:  # fail on missing data before loading the model
+        bench.examples()
+    out = config.output_path()
+    workers = workers_from_env()
+    device = config.device
+    if workers.world > 1 and device is None and workers.device.type != "cpu":
+        device = str(workers.device)  # one GPU per process
+    if workers.is_main:
+        log(f"loading {config.model} ({config.dtype})")
+    lm = config.load_model(device=device)
+    results = run_audit(
+        lm,
+        benches,
+        output_dir=out,
+        progress=config.progress,
+        log=log,
+        chunk_size=config.checkpoint_every,
+        resume=config.resume,
+        workers=workers,
+        extra_config=config.recorded(),
+    )
+    if results and config.report:
+        from fairlm.report import write_report
+
+        write_report([out], out / "report.html")
+    return results
 
 
 def build_benchmarks(
@@ -108,76 +161,13 @@ def run_audit(
         "environment": {**environment(), "processes": workers.world},
         "benchmarks": {},
     }
+    say = log if workers.is_main else (lambda _m: None)
     journals = []
     for bench in benchmarks:
+        scored = _score(lm, bench, model, out, chunk_size, resume, workers, progress, say)
+        journals.append(scored.journal)
         if workers.is_main:
-            log(f"[{bench.name}] loading examples")
-        examples = bench.examples()
-        ids = [str(e.id) for e in examples]
-        size = chunk_size or default_chunk_size(bench, len(examples), workers.world)
-        keys = chunk_keys(run_identity(model, bench), ids, size)
-        journal = Journal(out, bench.name, workers.rank)
-        journals.append(journal)
-        done = journal.load(keys) if resume else {}
-        workers.barrier()  # every process has read the journal before anyone appends
-        todo = workers.share([i for i in range(len(keys)) if i not in done])
-        if done and workers.is_main:
-            n_done = sum(len(r) for r in done.values())
-            log(f"[{bench.name}] resuming: {n_done} of {len(examples)} examples already scored")
-        bar = _progress_bar(
-            bench.name,
-            total=len(examples),
-            initial=sum(len(r) for r in done.values()),
-            enabled=progress and workers.is_main,
-        )
-        t0 = time.perf_counter()
-        mine: dict[int, list[dict]] = {}
-        for i in todo:
-            chunk = examples[i * size : (i + 1) * size]
-            rows = bench.score(lm, chunk, progress=False)
-            # rows go through JSON whether they are resumed, gathered or fresh, so every
-            # path gives the same numbers
-            rows = json.loads(json.dumps(rows))
-            journal.append(keys[i], i, rows)
-            mine[i] = rows
-            bar.update(len(chunk) * workers.world)
-            _test_delay()
-        bar.close()
-        for part in workers.gather({str(i): r for i, r in mine.items()}):
-            done.update({int(i): r for i, r in part.items()})
-        t1 = time.perf_counter()
-        if not workers.is_main:
-            continue
-        rows = [row for i in range(len(keys)) for row in done[i]]
-        summary = bench.summarize(rows)
-        t2 = time.perf_counter()
-        write_jsonl(out / f"samples_{bench.name}.jsonl", rows)
-        ties = bench.near_ties(rows)
-        results["benchmarks"][bench.name] = {
-            **bench.metadata(),
-            "config": bench.config(),
-            "n_examples": len(rows),
-            "summary": summary.to_dict(),
-            **({"near_ties": ties} if ties is not None else {}),
-            "timing": {
-                "scoring_s": round(t1 - t0, 3),
-                "summary_s": round(t2 - t1, 3),
-                "examples_per_s": round(len(rows) / (t1 - t0), 3) if t1 > t0 else None,
-                "resumed_examples": sum(len(r) for i, r in done.items() if i not in mine),
-            },
-        }
-        head = summary.get(summary.headline)
-        log(
-            f"[{bench.name}] {len(rows)} examples in {t1 - t0:.1f} s; "
-            f"{head.metric} = {_fmt(head.value)} {_ci(head)}"
-        )
-        if ties and ties["count"]:
-            log(f"[{bench.name}] {near_tie_text(ties)}")
-        if not bench.commercial_use_ok:
-            log(
-                f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "
-                "non-commercial use only"
-            )
+            results["benchmarks"][bench.name] = _summarize(bench, scored, out, say)
     for journal in journals:
         journal.close()
     workers.barrier()
@@ -190,17 +180,92 @@ def run_audit(
     return results
 
 
-def _progress_bar(name: str, *, total: int, initial: int, enabled: bool):
-    from tqdm.auto import tqdm
+@dataclass
+class _Scored:
+    """One benchmark's rows (all of them on the main process, none on the others), the
+    journal they went through, the scoring time and how many came from an earlier run."""
 
-    return tqdm(
-        total=total,
-        initial=initial,
-        desc=name,
+    journal: Journal
+    rows: list[dict]
+    seconds: float
+    resumed: int
+
+
+def _score(lm, bench, model, out, chunk_size, resume, workers, progress, say) -> _Scored:
+    """Score the chunks of ``bench`` that the journal lacks, this process's share of them."""
+    say(f"[{bench.name}] loading examples")
+    examples = bench.examples()
+    ids = [str(e.id) for e in examples]
+    size = chunk_size or default_chunk_size(bench, len(examples), workers.world)
+    keys = chunk_keys(run_identity(model, bench), ids, size)
+    journal = Journal(out, bench.name, workers.rank)
+    done = journal.load(keys) if resume else {}
+    workers.barrier()  # every process has read the journal before anyone appends
+    todo = workers.share([i for i in range(len(keys)) if i not in done])
+    resumed = sum(len(r) for r in done.values())
+    if done:
+        say(f"[{bench.name}] resuming: {resumed} of {len(examples)} examples already scored")
+    bar = progress_bar(
+        total=len(examples),
+        initial=resumed,
+        desc=bench.name,
         unit="ex",
-        disable=not enabled or os.environ.get("FAIRLM_NO_PROGRESS") == "1",
         leave=False,
+        enabled=progress and workers.is_main,
     )
+    t0 = time.perf_counter()
+    mine: dict[int, list[dict]] = {}
+    for i in todo:
+        chunk = examples[i * size : (i + 1) * size]
+        rows = bench.score(lm, chunk, progress=False)
+        # rows go through JSON whether they are resumed, gathered or fresh, so every
+        # path gives the same numbers
+        rows = json.loads(json.dumps(rows))
+        journal.append(keys[i], i, rows)
+        mine[i] = rows
+        bar.update(len(chunk) * workers.world)
+        _test_delay()
+    bar.close()
+    for part in workers.gather({str(i): r for i, r in mine.items()}):
+        done.update({int(i): r for i, r in part.items()})
+    rows = [row for i in range(len(keys)) for row in done[i]] if workers.is_main else []
+    return _Scored(journal, rows, time.perf_counter() - t0, resumed)
+
+
+def _summarize(bench: Benchmark, scored: _Scored, out: Path, say) -> dict[str, Any]:
+    """Write the samples file of one benchmark and return its entry of results.json."""
+    t1 = time.perf_counter()
+    rows = scored.rows
+    summary = bench.summarize(rows)
+    summary_s = time.perf_counter() - t1
+    write_jsonl(out / f"samples_{bench.name}.jsonl", rows)
+    ties = bench.near_ties(rows)
+    seconds = scored.seconds
+    head = summary.get(summary.headline)
+    say(
+        f"[{bench.name}] {len(rows)} examples in {seconds:.1f} s; "
+        f"{head.metric} = {_fmt(head.value)} {_ci(head)}"
+    )
+    if ties and ties["count"]:
+        say(f"[{bench.name}] {near_tie_text(ties)}")
+    if not bench.commercial_use_ok:
+        say(
+            f"[{bench.name}] note: the {bench.dataset} data is licensed {bench.license}: "
+            "non-commercial use only"
+        )
+    return {
+        **bench.metadata(),
+        "config": bench.config(),
+        "n_examples": len(rows),
+        "summary": summary.to_dict(),
+        **({"near_ties": ties} if ties is not None else {}),
+        "timing": {
+            "scoring_s": round(seconds, 3),
+            "summary_s": round(summary_s, 3),
+            "examples_per_s": round(len(rows) / seconds, 3) if seconds > 0 else None,
+            "resumed_examples": scored.resumed,
+        },
+    }
 
 
 def _test_delay() -> None:
@@ -240,10 +305,3 @@ def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
                 f"{_ci(f):<18} {n:>6}"
             )
     return "\n".join(lines)
-
-
-def load_results(path: str | Path) -> dict[str, Any]:
-    p = Path(path)
-    if p.is_dir():
-        p = p / "results.json"
-    return json.loads(p.read_text(encoding="utf-8"))
