@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from fairlm.data import _cli
+from fairlm.cli import data as _cli
 from fairlm.errors import FairlmError
 
 
@@ -125,7 +125,7 @@ def test_no_action(capsys):
 
 def test_cli_module_imports_are_light():
     code = (
-        "import sys, fairlm.data._cli; "
+        "import sys, fairlm.cli.data; "
         "heavy = [m for m in ('tqdm', 'torch', 'numpy', 'urllib.request') if m in sys.modules]; "
         "print(heavy)"
     )

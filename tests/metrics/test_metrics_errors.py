@@ -138,7 +138,7 @@ def test_import_is_light():
 
     heavy = "('torch', 'transformers', 'pandas', 'numpy')"
     code = (
-        f"import sys, fairlm.metrics._cli; a = sorted(m for m in {heavy} if m in sys.modules); "
+        f"import sys, fairlm.cli.metrics; a = sorted(m for m in {heavy} if m in sys.modules); "
         "from fairlm.metrics import GroupMetrics; "
         f"b = sorted(m for m in {heavy} if m in sys.modules); print(a, b)"
     )

@@ -215,7 +215,7 @@ def test_default_chunks_are_each_benchmarks_own(tiny_lm, data_dir, tmp_path, mon
 )
 def test_benchmark_args_reach_the_benchmark(spec, data_dir):
     from fairlm.benchmarks._audit import build_benchmarks
-    from fairlm.benchmarks._cli import parse_benchmark_args
+    from fairlm.benchmarks._config import parse_benchmark_args
 
     name = spec.split(".")[0]
     (bench,) = build_benchmarks([name], per_benchmark=parse_benchmark_args([spec], [name]))

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
+
+from fairlm._config import option
+from fairlm.cli._flags import add_options
+
+
+@dataclass
+class EnvOptions:
+    json: bool = option(False, help="print JSON instead of text")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_options(parser, EnvOptions)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,11 @@
 """The ``fairlm`` command line.
 
-Thin by design: each subcommand lives next to the library code it drives, in a
-``_cli.py`` module that exposes ``add_arguments(parser)`` and ``run(args) -> int``. Those
-modules import nothing heavy at the top, so ``fairlm --help`` never imports torch.
+One thin module per subcommand, each with ``add_arguments(parser)`` and ``run(args) ->
+int``. Flags are generated from the typed config of the workflow a command drives
+(:mod:`fairlm.cli._flags`), and ``run`` hands that config to the library function
+(:func:`fairlm.benchmarks.audit`, :func:`fairlm.mitigation.debias`,
+:func:`fairlm.training.train`), so Python users and the command line call the same code.
+The modules import nothing heavy at the top, so ``fairlm --help`` never imports torch.
 """
 
 from __future__ import annotations
@@ -13,22 +16,25 @@ import sys
 from collections.abc import Sequence
 
 from fairlm import __version__
+from fairlm._config import ConfigError
 from fairlm.errors import FairlmError
+
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 # (name, module, one-line help), in the order ``fairlm --help`` lists them.
 COMMANDS: list[tuple[str, str, str]] = [
-    ("audit", "fairlm.benchmarks._cli", "run bias benchmarks on a model (the main job)"),
-    ("models", "fairlm.models._cli", "list the built-in models and whether each is available"),
-    ("env", "fairlm.models._cli_env", "versions, CPU features and engine paths (for bug reports)"),
-    ("score", "fairlm.models._cli_score", "score texts with a language model (JSONL out)"),
-    ("generate", "fairlm.models._cli_generate", "generate text from a prompt"),
-    ("metrics", "fairlm.metrics._cli", "group fairness metrics with confidence intervals"),
-    ("data", "fairlm.data._cli", "list, locate, verify or download the benchmark data sets"),
-    ("train", "fairlm.training._cli_train", "train or continue pre-training a GPT-2-style model"),
-    ("data-audit", "fairlm.training._cli_data_audit", "audit a corpus for demographic skew"),
+    ("audit", "fairlm.cli.audit", "run bias benchmarks on a model (the main job)"),
+    ("models", "fairlm.cli.models", "list the built-in models and whether each is available"),
+    ("env", "fairlm.cli.env", "versions, CPU features and engine paths (for bug reports)"),
+    ("score", "fairlm.cli.score", "score texts with a language model (JSONL out)"),
+    ("generate", "fairlm.cli.generate", "generate text from a prompt"),
+    ("metrics", "fairlm.cli.metrics", "group fairness metrics with confidence intervals"),
+    ("data", "fairlm.cli.data", "list, locate, verify or download the benchmark data sets"),
+    ("train", "fairlm.cli.train", "train or continue pre-training a GPT-2-style model"),
+    ("data-audit", "fairlm.cli.data_audit", "audit a corpus for demographic skew"),
     ("augment", "fairlm.mitigation._cli_augment", "swap demographic terms in texts (CDA)"),
     ("debias", "fairlm.mitigation._cli_debias", "reduce bias by fine-tuning, audit before+after"),
-    ("report", "fairlm.report._cli", "write a self-contained HTML fairness report from saved runs"),
+    ("report", "fairlm.cli.report", "write a self-contained HTML fairness report from saved runs"),
 ]
 
 
@@ -55,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args) or 0)
+    except ConfigError as exc:  # name the flag, not the field
+        flag = "--" + exc.field.replace("_", "-")
+        print(f"fairlm {args.command}: error: {flag} {exc.problem}", file=sys.stderr)
+        return 2
     except FairlmError as exc:
         print(f"fairlm {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -13,77 +13,76 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from fairlm._config import option
+from fairlm.cli._flags import add_options, config_from_args
 
 _MISSING = {"", "na", "nan", "null", "none", "n/a"}
 
 
 def _count(text: str) -> int:
-    """argparse type: an integer >= 0."""
+    """An integer >= 0, from the command line."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise ValueError(f"{text!r} is not a whole number") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative; pass 0 or more")
+        raise ValueError(f"{text} is negative; pass 0 or more")
     return value
+
+
+@dataclass(kw_only=True)
+class MetricsOptions:
+    file: str = option(positional=True, metavar="FILE.csv", help="CSV file with a header row")
+    y_true: str = option(metavar="COL", help="column of true labels")
+    y_pred: str = option(metavar="COL", help="column of predictions")
+    group: list[str] = option(
+        append=True,
+        metavar="COL",
+        help="sensitive-feature column; repeat for intersectional groups",
+    )
+    reference: str | None = option(None, metavar="GROUP", help="group to compare the others with")
+    sample_weight: str | None = option(None, metavar="COL", help="column of non-negative weights")
+    pos_label: str | None = option(
+        None, metavar="L", help="label counted as positive (default: labels are 0/1)"
+    )
+    metrics: str | None = option(
+        None,
+        metavar="M,M,...",
+        help="comma-separated metrics to report (default: all; e.g. selection_rate,tpr,fpr)",
+    )
+    bootstrap: int = option(
+        1000,
+        parse=_count,
+        metavar="N",
+        help="bootstrap resamples for CIs (0: none; default 1000)",
+    )
+    permutations: int = option(
+        1000,
+        parse=_count,
+        metavar="N",
+        help="label permutations for p-values (0: none; default 1000)",
+    )
+    seed: int = option(0, metavar="S", help="random seed (default 0)")
+    confidence: float = option(0.95, help="CI confidence level (default 0.95)")
+    ci_method: Literal["percentile", "basic"] = option(
+        "percentile", help="bootstrap CI method (default percentile)"
+    )
+    min_group_size: int = option(
+        1,
+        parse=_count,
+        metavar="N",
+        help="groups with fewer rows are reported but not compared (default 1)",
+    )
+    json: str | None = option(None, metavar="OUT", help="also write all results as JSON to OUT")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("file", metavar="FILE.csv", help="CSV file with a header row")
-    parser.add_argument("--y-true", required=True, metavar="COL", help="column of true labels")
-    parser.add_argument("--y-pred", required=True, metavar="COL", help="column of predictions")
-    parser.add_argument(
-        "--group",
-        required=True,
-        action="append",
-        metavar="COL",
-        help="sensitive-feature column; repeat for intersectional groups",
-    )
-    parser.add_argument("--reference", metavar="GROUP", help="group to compare the others with")
-    parser.add_argument("--sample-weight", metavar="COL", help="column of non-negative weights")
-    parser.add_argument(
-        "--pos-label", metavar="L", help="label counted as positive (default: labels are 0/1)"
-    )
-    parser.add_argument(
-        "--metrics",
-        metavar="M,M,...",
-        help="comma-separated metrics to report (default: all; e.g. selection_rate,tpr,fpr)",
-    )
-    parser.add_argument(
-        "--bootstrap",
-        type=_count,
-        default=1000,
-        metavar="N",
-        help="bootstrap resamples for CIs (0: none; default 1000)",
-    )
-    parser.add_argument(
-        "--permutations",
-        type=_count,
-        default=1000,
-        metavar="N",
-        help="label permutations for p-values (0: none; default 1000)",
-    )
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
-    parser.add_argument(
-        "--confidence", type=float, default=0.95, help="CI confidence level (default 0.95)"
-    )
-    parser.add_argument(
-        "--ci-method",
-        choices=["percentile", "basic"],
-        default="percentile",
-        help="bootstrap CI method (default percentile)",
-    )
-    parser.add_argument(
-        "--min-group-size",
-        type=_count,
-        default=1,
-        metavar="N",
-        help="groups with fewer rows are reported but not compared (default 1)",
-    )
-    parser.add_argument("--json", metavar="OUT", help="also write all results as JSON to OUT")
+    add_options(parser, MetricsOptions)
 
 
 def _read_columns(path: Path, wanted: list[str]) -> tuple[dict[str, list[str]], list[int]]:
@@ -175,7 +174,7 @@ def _check_binary(path: Path, col: str, labels: list[Any]) -> None:
         )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(ns: argparse.Namespace) -> int:
     import warnings
 
     import numpy as np
@@ -183,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
     from fairlm.errors import DataError
     from fairlm.metrics import GroupMetrics
 
+    args = config_from_args(MetricsOptions, ns)
     path = Path(args.file)
     groups = list(dict.fromkeys(args.group))
     wanted = list(dict.fromkeys([args.y_true, args.y_pred, *groups]))

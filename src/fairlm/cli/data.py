@@ -10,42 +10,69 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
+
+from fairlm._config import option
+from fairlm.cli._flags import add_options
 
 __all__ = ["add_arguments", "run"]
+
+
+@dataclass(kw_only=True)
+class _Where:
+    data_dir: str | None = option(
+        None,
+        metavar="DIR",
+        help="folder that holds the data sets (default: $FAIRLM_DATA_DIR, else the cache)",
+    )
+
+
+@dataclass(kw_only=True)
+class ListOptions(_Where):
+    json: bool = option(False, help="print JSON instead of a table")
+
+
+@dataclass(kw_only=True)
+class VerifyOptions(_Where):
+    names: list[str] = option(
+        (), positional=True, nargs="*", metavar="NAME", help="data sets to check (default: all)"
+    )
+
+
+@dataclass(kw_only=True)
+class DownloadOptions(_Where):
+    names: list[str] = option(
+        positional=True, nargs="+", metavar="NAME", help="data set names, or 'all'"
+    )
+    force: bool = option(False, help="download again even if present")
+    base_url: str | None = option(
+        None,
+        metavar="URL",
+        help="a mirror laid out like the data folder (default: $FAIRLM_DATA_URL, else upstream)",
+    )
+
+
+@dataclass(kw_only=True)
+class PathOptions(_Where):
+    name: str = option(positional=True, metavar="NAME")
+    download: bool = option(False, help="download it if it is missing")
+    verify: bool = option(True, help="skip the sha256 check")
+
+
+# action -> (help, options)
+ACTIONS: dict[str, tuple[str, type]] = {
+    "list": ("list the data sets, their licences and where each is available", ListOptions),
+    "verify": ("check the sha256 of every file of the data sets available locally", VerifyOptions),
+    "download": ("download data sets into --data-dir or the cache", DownloadOptions),
+    "path": ("print the folder that holds a data set's files", PathOptions),
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     sub = parser.add_subparsers(dest="data_command", metavar="ACTION")
-
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument(
-            "--data-dir",
-            metavar="DIR",
-            help="folder that holds the data sets (default: $FAIRLM_DATA_DIR, else the cache)",
-        )
-        return p
-
-    p = add("list", "list the data sets, their licences and where each is available")
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-    p = add("verify", "check the sha256 of every file of the data sets available locally")
-    p.add_argument("names", nargs="*", metavar="NAME", help="data sets to check (default: all)")
-
-    p = add("download", "download data sets into --data-dir or the cache")
-    p.add_argument("names", nargs="+", metavar="NAME", help="data set names, or 'all'")
-    p.add_argument("--force", action="store_true", help="download again even if present")
-    p.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="a mirror laid out like the data folder (default: $FAIRLM_DATA_URL, else upstream)",
-    )
-
-    p = add("path", "print the folder that holds a data set's files")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--download", action="store_true", help="download it if it is missing")
-    p.add_argument("--no-verify", action="store_true", help="skip the sha256 check")
+    for name, (help_text, options) in ACTIONS.items():
+        add_options(sub.add_parser(name, help=help_text, description=help_text), options)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -173,6 +200,6 @@ def _download(args: argparse.Namespace) -> int:
 def _path(args: argparse.Namespace) -> int:
     from fairlm.data import resolve
 
-    root = resolve(args.name, args.data_dir, download=args.download, verify=not args.no_verify)
+    root = resolve(args.name, args.data_dir, download=args.download, verify=args.verify)
     print(root / args.name)
     return 0

@@ -10,36 +10,43 @@ them (or alone): it is shown as a "Training data" section.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
+from fairlm._config import option
+from fairlm.cli._flags import add_options
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "run_dirs",
+
+@dataclass(kw_only=True)
+class ReportOptions:
+    run_dirs: list[str] = option(
+        positional=True,
         nargs="+",
         metavar="RUN_DIR",
         help="directories written by 'fairlm audit', or data-audit JSON files written by "
         "'fairlm data-audit --output'",
     )
-    parser.add_argument(
-        "-o",
-        "--output",
-        default=None,
+    output: str | None = option(
+        None,
+        aliases=("-o",),
         help="HTML file to write (default: report.html in the last RUN_DIR)",
     )
-    parser.add_argument("--title", default=None, help="page title (default: from the model names)")
-    parser.add_argument(
-        "--labels",
-        default=None,
+    title: str | None = option(None, help="page title (default: from the model names)")
+    labels: str | None = option(
+        None,
         help="comma-separated display names for the runs, one per RUN_DIR "
         "(default: the directory names)",
     )
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_options(parser, ReportOptions)
+
+
 def run(args: argparse.Namespace) -> int:
     from fairlm.errors import FairlmError
+    from fairlm.report import write_report
     from fairlm.report._data_audit import is_data_audit_file
-    from fairlm.report._html import write_report
 
     dirs = [Path(p) for p in args.run_dirs]
     labels = None

@@ -1,0 +1,41 @@
+"""Run bias benchmarks on a model: the project's main job.
+
+Writes results.json (every figure with its confidence interval, the model, its hash,
+benchmark versions, config and timings) and samples_<benchmark>.jsonl (one row per
+example) to --output-dir, and prints a summary table. Flags follow lm-evaluation-harness
+where they can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fairlm.benchmarks._config import AuditConfig
+from fairlm.cli._flags import add_options, config_from_args
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_options(parser, AuditConfig)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fairlm.benchmarks import BENCHMARKS
+
+    if list(args.benchmarks) == ["list"]:
+        for name in BENCHMARKS.names():
+            cls = BENCHMARKS.get(name)
+            print(f"{name:<16}{cls.title}: {cls.description}")
+        return 0
+    from fairlm.benchmarks._audit import audit, format_summary
+
+    config = config_from_args(AuditConfig, args)
+    results = audit(config, log=lambda m: print(m, file=sys.stderr))
+    if not results:  # a process other than the main one
+        return 0
+    out = config.output_path()
+    print(format_summary(results))
+    print(f"\nresults: {out / 'results.json'}")
+    if config.report:
+        print(f"report:  {out / 'report.html'}")
+    return 0
