@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from fairlm.benchmarks._audit import build_benchmarks, run_audit
-    from fairlm.mitigation import debias
+    from fairlm.mitigation import METHODS, DebiasConfig, debias
     from fairlm.mitigation._corpus import read_corpus
     from fairlm.mitigation._table import format_comparison
     from fairlm.models import load_model
@@ -114,33 +114,33 @@ def main(argv: list[str] | None = None) -> int:
 
     tables = []
     for method in methods:
-        settings = dict(METHOD_DEFAULTS[method])
-        if args.steps is not None:
-            settings["max_steps"] = args.steps
+        options = dict(METHOD_DEFAULTS[method])
+        steps = options.pop("max_steps") if args.steps is None else args.steps
+        settings = {"max_steps": steps, **options}
         log(f"{method}: start ({settings})")
         t0 = time.perf_counter()
-        comparison = debias(
-            args.model,
-            texts,
-            method=method,
+        config = DebiasConfig(
+            model=args.model,
+            texts=texts,
+            method=METHODS.get(method)(**options),
             output_dir=out / method,
             lora=True,
             lora_r=args.lora_r,
             lora_alpha=2 * args.lora_r,
+            max_steps=steps,
             batch_size=args.batch_size,
             lr=args.lr,
             warmup_steps=3,
             mixed_precision=args.mixed_precision,
             max_heldout=args.max_heldout,
-            benchmarks=names,
+            eval_benchmarks=names,
             limit=args.limit,
             seed=args.seed,
             dtype=args.audit_dtype,
             baseline_dir=baseline,
             progress=False,
-            log=log,
-            **settings,
         )
+        comparison = debias(config, log=log)
         log(
             f"{method}: done in {time.perf_counter() - t0:.0f} s "
             f"(training {comparison['training']['wall_time_s']:.0f} s)"

@@ -9,6 +9,17 @@ import pytest
 import torch
 from torch.nn import functional as F
 
+from fairlm.mitigation._adversary import (
+    AdversaryHead,
+    adversarial_loss,
+    grad_reverse,
+    pooled_hidden_states,
+)
+from fairlm.mitigation._counterfactual_loss import (
+    aligned_suffix_kl,
+    counterfactual_loss,
+    mean_token_logprob,
+)
 from fairlm.mitigation._data import (
     attribute_examples,
     collate,
@@ -16,13 +27,6 @@ from fairlm.mitigation._data import (
     encode,
     split_heldout,
 )
-from fairlm.mitigation.adversarial import (
-    AdversaryHead,
-    adversarial_loss,
-    grad_reverse,
-    pooled_hidden_states,
-)
-from fairlm.mitigation.constraint import aligned_suffix_kl, counterfactual_loss, mean_token_logprob
 
 
 def test_grad_reverse_is_identity_forward_and_negates_gradient():

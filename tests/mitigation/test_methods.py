@@ -46,26 +46,27 @@ def _changed(before, after):
 def test_debias_trains_saves_and_compares(tiny_gpt2_dir, data_dir, tmp_path, method, lora):
     from transformers import AutoModelForCausalLM
 
-    from fairlm.mitigation import debias
+    from fairlm.mitigation import DebiasConfig, debias
     from fairlm.models import load_model
 
     out = tmp_path / method
-    kwargs = dict(
+    config = DebiasConfig(
+        model=str(tiny_gpt2_dir),
+        texts=CORPUS,
         method=method,
         output_dir=out,
         lora=lora,
         max_steps=3,
         batch_size=4,
         lr=1e-2,
-        benchmarks=["crows_pairs"],
+        eval_benchmarks=["crows_pairs"],
         limit=4,
-        n_bootstrap=20,
+        bootstrap=20,
         heldout_fraction=0.25,
         data_dir=data_dir,
         progress=False,
-        log=lambda m: None,
     )
-    comp = debias(tiny_gpt2_dir, CORPUS, **kwargs)
+    comp = debias(config, log=lambda m: None)
 
     original = _weights(tiny_gpt2_dir)
     trained = _weights(out / "model")
@@ -103,33 +104,35 @@ def test_debias_trains_saves_and_compares(tiny_gpt2_dir, data_dir, tmp_path, met
 
 
 def test_debias_rerun_reuses_audit_and_finished_training(tiny_gpt2_dir, data_dir, tmp_path):
-    from fairlm.mitigation import debias
+    from fairlm.mitigation import DebiasConfig, debias
 
-    kwargs = dict(
+    config = DebiasConfig(
+        model=str(tiny_gpt2_dir),
+        texts=CORPUS,
         method="cda",
         output_dir=tmp_path,
         max_steps=2,
         batch_size=4,
-        benchmarks=["crows_pairs"],
+        eval_benchmarks=["crows_pairs"],
         limit=4,
-        n_bootstrap=20,
+        bootstrap=20,
         heldout_fraction=0.25,
         data_dir=data_dir,
         progress=False,
     )
-    debias(tiny_gpt2_dir, CORPUS, **kwargs, log=lambda m: None)
+    debias(config, log=lambda m: None)
     stamp = (tmp_path / "before" / "results.json").stat().st_mtime_ns
     said: list[str] = []
-    comp = debias(tiny_gpt2_dir, CORPUS, **kwargs, log=said.append)
+    comp = debias(config, log=said.append)
     assert (tmp_path / "before" / "results.json").stat().st_mtime_ns == stamp
     assert not any("auditing the original" in m for m in said)
     assert comp["training"]["steps"] == 2
 
 
 def test_resumed_adversarial_run_continues_from_its_checkpoint(tiny_gpt2_dir, tmp_path):
+    from fairlm.augment import CounterfactualAugmenter
+    from fairlm.mitigation import AdversaryHead, adversarial_loss
     from fairlm.mitigation._data import attribute_examples, collate
-    from fairlm.mitigation.adversarial import AdversaryHead, adversarial_loss
-    from fairlm.mitigation.cda import CounterfactualAugmenter
     from fairlm.models import load_model
     from fairlm.training import TrainConfig, Trainer
 
@@ -252,22 +255,28 @@ def test_debias_cli_runs_end_to_end(tiny_gpt2_dir, data_dir, tmp_path, capsys):
 
 def test_debias_refuses_a_baseline_of_another_model(tiny_gpt2_dir, data_dir, tmp_path):
     from fairlm.errors import FairlmError
-    from fairlm.mitigation import debias
+    from fairlm.mitigation import DebiasConfig, debias
 
     base = tmp_path / "base"
     base.mkdir()
-    kwargs = dict(
-        method="cda",
-        max_steps=1,
-        benchmarks=["crows_pairs"],
-        data_dir=data_dir,
-        progress=False,
-        log=lambda m: None,
-    )
+
+    def config(out):
+        return DebiasConfig(
+            model=str(tiny_gpt2_dir),
+            texts=CORPUS,
+            method="cda",
+            output_dir=out,
+            baseline_dir=base,
+            max_steps=1,
+            eval_benchmarks=["crows_pairs"],
+            data_dir=data_dir,
+            progress=False,
+        )
+
     with pytest.raises(FairlmError, match="no results.json"):
-        debias(tiny_gpt2_dir, CORPUS, output_dir=tmp_path / "a", baseline_dir=base, **kwargs)
+        debias(config(tmp_path / "a"), log=lambda m: None)
     (base / "results.json").write_text(
         json.dumps({"model": {"name": "gpt2", "dtype": "float32"}, "benchmarks": {}})
     )
     with pytest.raises(FairlmError, match="was not made with this model"):
-        debias(tiny_gpt2_dir, CORPUS, output_dir=tmp_path / "b", baseline_dir=base, **kwargs)
+        debias(config(tmp_path / "b"), log=lambda m: None)

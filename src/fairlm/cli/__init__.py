@@ -32,8 +32,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("data", "fairlm.cli.data", "list, locate, verify or download the benchmark data sets"),
     ("train", "fairlm.cli.train", "train or continue pre-training a GPT-2-style model"),
     ("data-audit", "fairlm.cli.data_audit", "audit a corpus for demographic skew"),
-    ("augment", "fairlm.mitigation._cli_augment", "swap demographic terms in texts (CDA)"),
-    ("debias", "fairlm.mitigation._cli_debias", "reduce bias by fine-tuning, audit before+after"),
+    ("augment", "fairlm.cli.augment", "swap demographic terms in texts (CDA)"),
+    ("debias", "fairlm.cli.debias", "reduce bias by fine-tuning, audit before+after"),
     ("report", "fairlm.cli.report", "write a self-contained HTML fairness report from saved runs"),
 ]
 

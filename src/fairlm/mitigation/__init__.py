@@ -1,12 +1,24 @@
-"""Bias mitigation: counterfactual data augmentation, adversarial training, and a
-fairness constraint, each fine-tuning a model with :mod:`fairlm.training`.
+"""Bias mitigation: one driver, one small class per method.
 
-* :class:`CounterfactualAugmenter` swaps demographic terms (``fairlm augment``).
-* :func:`debias` fine-tunes a model with one method (``cda``, ``adversarial``,
-  ``constraint``), saves it, audits it before and after and writes ``comparison.json``
-  (``fairlm debias``).
-* The pieces the methods are built from: :class:`AdversaryHead`, :func:`grad_reverse`,
-  :func:`adversarial_loss`, :func:`probe_accuracy`, :func:`counterfactual_loss`.
+:func:`debias` with a :class:`DebiasConfig` is ``fairlm debias``: audit the model, let
+the method make a less biased version of it, audit that, compare. The methods, by
+registry name (:data:`METHODS`):
+
+* ``cda`` (:class:`~fairlm.mitigation.cda.CDA`): fine-tune on the counterfactually
+  augmented corpus;
+* ``adversarial`` (:class:`~fairlm.mitigation.adversarial.Adversarial`): fine-tune
+  against an adversary that predicts the protected attribute from the hidden states;
+* ``constraint`` (:class:`~fairlm.mitigation.constraint.Constraint`): fine-tune with a
+  penalty on the gap between each text and its counterfactual;
+* ``finetune`` (:class:`~fairlm.mitigation.finetune.FineTune`): the control, plain
+  fine-tuning.
+
+A method is a :class:`Method`: its options are dataclass fields, :meth:`Method.fit`
+returns the debiased model (see :mod:`fairlm.mitigation._method`). Adding one is a
+module and a line below. The pieces the methods are built from are public too:
+:class:`AdversaryHead`, :func:`grad_reverse`, :func:`adversarial_loss`,
+:func:`probe_accuracy`, :func:`counterfactual_loss`. The counterfactual augmenter is
+:mod:`fairlm.augment`.
 
 Importing this package is cheap; torch is imported when a method is used.
 """
@@ -16,42 +28,61 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from fairlm._registry import Registry
+
 __all__ = [
-    "AXES",
     "METHODS",
-    "MODES",
     "AdversaryHead",
     "CounterfactualAugmenter",
+    "DebiasConfig",
+    "Fitted",
+    "Method",
     "adversarial_loss",
+    "compare_results",
     "counterfactual_loss",
     "debias",
     "grad_reverse",
+    "heldout_perplexity",
     "probe_accuracy",
 ]
 
+METHODS: Registry = Registry("mitigation method")
+METHODS.add("cda", "fairlm.mitigation.cda:CDA")
+METHODS.add("adversarial", "fairlm.mitigation.adversarial:Adversarial")
+METHODS.add("constraint", "fairlm.mitigation.constraint:Constraint")
+METHODS.add("finetune", "fairlm.mitigation.finetune:FineTune")
+
 _LAZY = {
-    "AXES": "fairlm.mitigation.cda",
-    "MODES": "fairlm.mitigation.cda",
-    "CounterfactualAugmenter": "fairlm.mitigation.cda",
-    "AdversaryHead": "fairlm.mitigation.adversarial",
-    "adversarial_loss": "fairlm.mitigation.adversarial",
-    "grad_reverse": "fairlm.mitigation.adversarial",
-    "probe_accuracy": "fairlm.mitigation.adversarial",
-    "counterfactual_loss": "fairlm.mitigation.constraint",
-    "METHODS": "fairlm.mitigation._debias",
-    "debias": "fairlm.mitigation._debias",
+    "DebiasConfig": "fairlm.mitigation._config",
+    "debias": "fairlm.mitigation._driver",
+    "Fitted": "fairlm.mitigation._method",
+    "Method": "fairlm.mitigation._method",
+    "compare_results": "fairlm.mitigation._evaluate",
+    "heldout_perplexity": "fairlm.mitigation._evaluate",
+    "AdversaryHead": "fairlm.mitigation._adversary",
+    "adversarial_loss": "fairlm.mitigation._adversary",
+    "grad_reverse": "fairlm.mitigation._adversary",
+    "probe_accuracy": "fairlm.mitigation._adversary",
+    "counterfactual_loss": "fairlm.mitigation._counterfactual_loss",
+    # kept here for one release; they moved to fairlm.augment
+    "CounterfactualAugmenter": "fairlm.augment",
+    "AXES": "fairlm.augment",
+    "MODES": "fairlm.augment",
 }
 
 if TYPE_CHECKING:
-    from fairlm.mitigation._debias import METHODS, debias
-    from fairlm.mitigation.adversarial import (
+    from fairlm.augment import CounterfactualAugmenter
+    from fairlm.mitigation._adversary import (
         AdversaryHead,
         adversarial_loss,
         grad_reverse,
         probe_accuracy,
     )
-    from fairlm.mitigation.cda import AXES, MODES, CounterfactualAugmenter
-    from fairlm.mitigation.constraint import counterfactual_loss
+    from fairlm.mitigation._config import DebiasConfig
+    from fairlm.mitigation._counterfactual_loss import counterfactual_loss
+    from fairlm.mitigation._driver import debias
+    from fairlm.mitigation._evaluate import compare_results, heldout_perplexity
+    from fairlm.mitigation._method import Fitted, Method
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,118 @@
+"""What :func:`~fairlm.mitigation.debias` asks of a mitigation method.
+
+A method is a dataclass whose fields are its options (each becomes a flag of ``fairlm
+debias``, shared by name between methods: ``--strength``, ``--axis``); the constructor
+stores them and :meth:`Method.fit` does the work, the scikit-learn habit. ``fit`` gets
+the original model, the corpus split and the run, and returns a :class:`Fitted`: where
+the debiased model is, and the method's own facts for ``comparison.json``. The driver
+does everything around it: audit before, perplexity, audit after, comparison, report.
+
+Two kinds of method fit this:
+
+* fine-tuning methods (``cda``, ``adversarial``, ``constraint``, the ``finetune``
+  control) prepare their training examples, loss and extra modules and call
+  :func:`fairlm.mitigation._finetune.finetune`, which trains and saves;
+* training-free methods (concept erasure, projection, a logits processor) fit their
+  eraser or processor on ``data`` and return the modified model, saved to
+  ``run.output_dir / "model"`` or, where it cannot be saved as weights, as
+  :attr:`Fitted.lm` to be audited as it is.
+
+A new method is one module with one such class and a line in :data:`METHODS`.
+This module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from fairlm._config import option
+
+if TYPE_CHECKING:
+    from fairlm.augment import Axis, CounterfactualAugmenter, Mode
+    from fairlm.mitigation._config import DebiasConfig
+
+__all__ = ["DebiasData", "DebiasRun", "Fitted", "Method", "axis_option", "strength_option"]
+
+
+@dataclass(frozen=True)
+class DebiasData:
+    """The corpus, split: ``train`` to learn from, ``heldout`` to measure perplexity (and,
+    for the adversarial method, to score its probes). No text is in both."""
+
+    train: list[str]
+    heldout: list[str]
+
+
+@dataclass(frozen=True)
+class DebiasRun:
+    """What a method may use while fitting: the run's config and folder, a log that
+    prints on the main process only, and whether this is the main process."""
+
+    config: DebiasConfig
+    output_dir: Path
+    log: Callable[[str], None]
+    is_main: bool
+
+    def augmenter(self, axis: Axis, mode: Mode = "two-sided") -> CounterfactualAugmenter:
+        """A counterfactual augmenter for ``axis``, seeded and reading word lists like
+        the rest of the run."""
+        from fairlm.augment import CounterfactualAugmenter
+
+        return CounterfactualAugmenter(
+            axis, mode=mode, seed=self.config.seed, data_dir=self.config.data_dir
+        )
+
+
+@dataclass
+class Fitted:
+    """What a method produced.
+
+    ``model_dir`` holds the debiased model (loadable by :func:`fairlm.models.load_model`)
+    unless ``lm``, a model object, is to be audited as it is. ``details`` go to
+    ``comparison.json`` under the method's name (nothing when empty); ``training``
+    (steps, time, losses) and ``train_config`` only for methods that train.
+    """
+
+    model_dir: Path | None
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+    training: dict[str, Any] | None = None
+    train_config: dict[str, Any] | None = None
+    lm: Any = None
+
+
+class Method:
+    """Base of every mitigation method; subclasses are ``@dataclass(kw_only=True)``.
+
+    ``name`` is the method's registry name (``fairlm debias --method NAME``).
+    """
+
+    name: ClassVar[str]
+
+    def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:
+        """Make a less biased version of ``lm`` (see the module docstring)."""
+        raise NotImplementedError
+
+    def options(self) -> dict[str, Any]:
+        """The method's options, for the ``settings`` of ``comparison.json``."""
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
+def axis_option() -> Any:
+    """The ``axis`` field every counterfactual method has (one definition, one flag)."""
+    return option("gender", group="method", help="the protected attribute whose terms are swapped")
+
+
+def strength_option() -> Any:
+    """The ``strength`` (lambda) field of the methods that weigh a term against the LM
+    loss (one definition, one flag)."""
+    return option(
+        1.0,
+        group="method",
+        aliases=("--lambda",),
+        help="lambda: weight of the adversary (gradient reversal scale) or of "
+        "the constraint (default 1.0)",
+    )
