@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from fairlm._registry import did_you_mean
 from fairlm.errors import FairlmError
 
 __all__ = ["ConfigError", "check", "comma_list", "literal_choices", "option"]
@@ -109,8 +110,9 @@ def check(config: Any) -> None:
             continue
         choices = f.metadata.get("choices") or literal_choices(hints.get(f.name))
         if choices is not None and isinstance(value, str) and value not in choices:
-            shown = ", ".join(map(str, choices))
-            raise ConfigError(f.name, f"must be one of {shown}, not {value!r}")
+            names = [str(c) for c in choices]
+            hint = did_you_mean(value, names)
+            raise ConfigError(f.name, f"must be one of {', '.join(names)}, not {value!r}.{hint}")
         minimum = f.metadata.get("minimum")
         if minimum is not None and isinstance(value, int | float) and value < minimum:
             raise ConfigError(f.name, f"must be at least {minimum}")

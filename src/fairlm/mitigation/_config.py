@@ -12,7 +12,7 @@ from typing import Literal
 from fairlm._config import ConfigError, comma_list, option
 from fairlm.mitigation._method import Method
 from fairlm.models._builtin import DEFAULT_MODEL
-from fairlm.training._config import TrainingOptions
+from fairlm.training import TrainingOptions
 
 __all__ = ["DEFAULT_BENCHMARKS", "DebiasConfig"]
 
