@@ -14,10 +14,16 @@ registry name (:data:`METHODS`):
   fine-tuning.
 
 A method is a :class:`Method`: its options are dataclass fields, :meth:`Method.fit`
-returns the debiased model (see :mod:`fairlm.mitigation._method`). Adding one is a
-module and a line below. The pieces the methods are built from are public too:
-:class:`AdversaryHead`, :func:`grad_reverse`, :func:`adversarial_loss`,
-:func:`probe_accuracy`, :func:`counterfactual_loss`. The counterfactual augmenter is
+returns the debiased model (see :mod:`fairlm.mitigation._method`); options several
+methods share come from :class:`AxisMethod` and :class:`WeightedMethod`. Adding a method
+is a module and a line in the registry below. In Python::
+
+    debias(DebiasConfig(method=Constraint(strength=5.0), corpus=["bold:gender"],
+                        output_dir="runs/c", lora=True))
+
+The pieces the methods are built from are public too: :class:`AdversaryHead`,
+:func:`grad_reverse`, :func:`adversarial_loss`, :func:`probe_accuracy`,
+:func:`counterfactual_loss`. The counterfactual augmenter is
 :mod:`fairlm.augment`.
 
 Importing this package is cheap; torch is imported when a method is used.
@@ -32,11 +38,17 @@ from fairlm._registry import Registry
 
 __all__ = [
     "METHODS",
+    "CDA",
+    "Adversarial",
     "AdversaryHead",
+    "AxisMethod",
+    "Constraint",
     "CounterfactualAugmenter",
     "DebiasConfig",
+    "FineTune",
     "Fitted",
     "Method",
+    "WeightedMethod",
     "adversarial_loss",
     "compare_results",
     "counterfactual_loss",
@@ -57,6 +69,12 @@ _LAZY = {
     "debias": "fairlm.mitigation._driver",
     "Fitted": "fairlm.mitigation._method",
     "Method": "fairlm.mitigation._method",
+    "AxisMethod": "fairlm.mitigation._method",
+    "WeightedMethod": "fairlm.mitigation._method",
+    "CDA": "fairlm.mitigation.cda",
+    "Adversarial": "fairlm.mitigation.adversarial",
+    "Constraint": "fairlm.mitigation.constraint",
+    "FineTune": "fairlm.mitigation.finetune",
     "compare_results": "fairlm.mitigation._evaluate",
     "heldout_perplexity": "fairlm.mitigation._evaluate",
     "AdversaryHead": "fairlm.mitigation._adversary",
@@ -82,7 +100,11 @@ if TYPE_CHECKING:
     from fairlm.mitigation._counterfactual_loss import counterfactual_loss
     from fairlm.mitigation._driver import debias
     from fairlm.mitigation._evaluate import compare_results, heldout_perplexity
-    from fairlm.mitigation._method import Fitted, Method
+    from fairlm.mitigation._method import AxisMethod, Fitted, Method, WeightedMethod
+    from fairlm.mitigation.adversarial import Adversarial
+    from fairlm.mitigation.cda import CDA
+    from fairlm.mitigation.constraint import Constraint
+    from fairlm.mitigation.finetune import FineTune
 
 
 def __getattr__(name: str) -> Any:

@@ -17,8 +17,10 @@ Two kinds of method fit this:
   ``run.output_dir / "model"`` or, where it cannot be saved as weights, as
   :attr:`Fitted.lm` to be audited as it is.
 
-A new method is one module with one such class and a line in :data:`METHODS`.
-This module imports nothing heavy.
+:class:`AxisMethod` (a method about one protected attribute) and :class:`WeightedMethod`
+(one that weighs a term against the LM loss) hold the options several methods share, so
+each is defined, and becomes a flag, once. A new method is one module with one such
+class and a line in :data:`fairlm.mitigation.METHODS`. This module imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from fairlm._config import option
+from fairlm._config import check, option
+from fairlm.augment import Axis
 
 if TYPE_CHECKING:
-    from fairlm.augment import Axis, CounterfactualAugmenter, Mode
+    from fairlm.augment import CounterfactualAugmenter, Mode
     from fairlm.mitigation._config import DebiasConfig
 
-__all__ = ["DebiasData", "DebiasRun", "Fitted", "Method", "axis_option", "strength_option"]
+__all__ = ["AxisMethod", "DebiasData", "DebiasRun", "Fitted", "Method", "WeightedMethod"]
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,17 @@ class Fitted:
     lm: Any = None
 
 
+@dataclass(kw_only=True)
 class Method:
-    """Base of every mitigation method; subclasses are ``@dataclass(kw_only=True)``.
+    """Base of every mitigation method; subclasses are ``@dataclass(kw_only=True)`` too.
 
     ``name`` is the method's registry name (``fairlm debias --method NAME``).
     """
 
     name: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        check(self)
 
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:
         """Make a less biased version of ``lm`` (see the module docstring)."""
@@ -98,18 +105,23 @@ class Method:
 
     def options(self) -> dict[str, Any]:
         """The method's options, for the ``settings`` of ``comparison.json``."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        return dataclasses.asdict(self)
 
 
-def axis_option() -> Any:
-    """The ``axis`` field every counterfactual method has (one definition, one flag)."""
-    return option("gender", group="method", help="the protected attribute whose terms are swapped")
+@dataclass(kw_only=True)
+class AxisMethod(Method):
+    """A method about one protected attribute, whose terms it swaps or predicts."""
+
+    axis: Axis = option(
+        "gender", group="method", help="the protected attribute whose terms are swapped"
+    )
 
 
-def strength_option() -> Any:
-    """The ``strength`` (lambda) field of the methods that weigh a term against the LM
-    loss (one definition, one flag)."""
-    return option(
+@dataclass(kw_only=True)
+class WeightedMethod(AxisMethod):
+    """A method that adds a term to the LM loss, weighted by ``strength`` (lambda)."""
+
+    strength: float = option(
         1.0,
         group="method",
         aliases=("--lambda",),

@@ -28,27 +28,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from fairlm._config import option
-from fairlm.augment import Axis
-from fairlm.mitigation._method import (
-    DebiasData,
-    DebiasRun,
-    Fitted,
-    Method,
-    axis_option,
-    strength_option,
-)
+from fairlm.mitigation._method import DebiasData, DebiasRun, Fitted, WeightedMethod
 
 __all__ = ["Adversarial"]
 
 
 @dataclass(kw_only=True)
-class Adversarial(Method):
+class Adversarial(WeightedMethod):
     """Fine-tune against an adversary that reads the attribute off the hidden states."""
 
     name: ClassVar[str] = "adversarial"
 
-    strength: float = strength_option()
-    axis: Axis = axis_option()
     adversary_objective: Literal["reversal", "confusion"] = option(
         "reversal",
         group="method",

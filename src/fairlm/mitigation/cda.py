@@ -14,19 +14,18 @@ from typing import Any, ClassVar
 
 from fairlm._config import option
 from fairlm._io import atomic_write_text
-from fairlm.augment import Axis, Mode
-from fairlm.mitigation._method import DebiasData, DebiasRun, Fitted, Method, axis_option
+from fairlm.augment import Mode
+from fairlm.mitigation._method import AxisMethod, DebiasData, DebiasRun, Fitted
 
 __all__ = ["CDA"]
 
 
 @dataclass(kw_only=True)
-class CDA(Method):
+class CDA(AxisMethod):
     """Fine-tune on the counterfactually augmented corpus."""
 
     name: ClassVar[str] = "cda"
 
-    axis: Axis = axis_option()
     cda_mode: Mode = option("two-sided", group="method")
 
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:

@@ -29,27 +29,17 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from fairlm._config import option
-from fairlm.augment import Axis
-from fairlm.mitigation._method import (
-    DebiasData,
-    DebiasRun,
-    Fitted,
-    Method,
-    axis_option,
-    strength_option,
-)
+from fairlm.mitigation._method import DebiasData, DebiasRun, Fitted, WeightedMethod
 
 __all__ = ["Constraint"]
 
 
 @dataclass(kw_only=True)
-class Constraint(Method):
+class Constraint(WeightedMethod):
     """Fine-tune with a penalty on the gap between each text and its counterfactual."""
 
     name: ClassVar[str] = "constraint"
 
-    strength: float = strength_option()
-    axis: Axis = axis_option()
     constraint_kind: Literal["loglik", "kl"] = option("loglik", group="method")
 
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:

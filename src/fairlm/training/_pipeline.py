@@ -20,7 +20,7 @@ from typing import Any
 
 from fairlm._io import atomic_write_json
 from fairlm._progress import progress_bar
-from fairlm.augment import CounterfactualAugmenter
+from fairlm.augment import Axis, CounterfactualAugmenter
 from fairlm.training._collect import CollectStats, iter_corpus
 from fairlm.training._errors import CorpusError
 from fairlm.training._preprocess import PreprocessConfig, Preprocessor
@@ -46,7 +46,7 @@ def prepare_data(
     val_fraction: float = 0.05,
     seed: int = 0,
     vocab_size: int = 8192,
-    cda: str | None = None,
+    cda: Axis | None = None,
     progress: bool = False,
 ) -> tuple[dict[str, Any], Any]:
     """Prepare ``data_dir``; return (summary dict, tokenizer).
@@ -73,14 +73,9 @@ def prepare_data(
         None if tokenizer is None else getattr(tokenizer, "name_or_path", "given"),
     )
     meta_path = data_dir / "prepared.json"
-    if meta_path.is_file():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("fingerprint") == fingerprint:
-            if tokenizer is None:
-                from transformers import AutoTokenizer
-
-                tokenizer = AutoTokenizer.from_pretrained(data_dir / "tokenizer")
-            return meta, tokenizer
+    prepared = _prepared(meta_path, fingerprint, tokenizer)
+    if prepared is not None:
+        return prepared
 
     data_dir.mkdir(parents=True, exist_ok=True)
     stats = CollectStats()
@@ -95,11 +90,6 @@ def prepare_data(
         raise CorpusError(
             f"no training documents left after preprocessing ({stats.documents} read); "
             "see the preprocessing report or relax --min-words"
-        )
-    if counts["val_docs"] == 0:
-        raise CorpusError(
-            f"the held-out split is empty ({counts['train_docs']} documents); "
-            "raise --val-fraction or add documents"
         )
     trained_tokenizer = tokenizer is None
     tokenizer, n_train, n_val = _tokenize(data_dir, tokenizer, vocab_size)
@@ -146,7 +136,26 @@ def _split(
             for text, is_counterfactual in texts:
                 train_f.write(text)
                 counts["cda_added"] += is_counterfactual
+    if counts["train_docs"] and not counts["val_docs"]:
+        raise CorpusError(
+            f"the held-out split is empty ({counts['train_docs']} documents); "
+            "raise --val-fraction or add documents"
+        )
     return counts
+
+
+def _prepared(meta_path: Path, fingerprint: str, tokenizer: Any | None) -> tuple | None:
+    """(summary, tokenizer) of data prepared earlier with the same options, or None."""
+    if not meta_path.is_file():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("fingerprint") != fingerprint:
+        return None
+    if tokenizer is None:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(meta_path.parent / "tokenizer")
+    return meta, tokenizer
 
 
 def _tokenize(data_dir: Path, tokenizer: Any | None, vocab_size: int) -> tuple[Any, int, int]:
