@@ -7,6 +7,7 @@ No heavy imports: ``fairlm train --help`` reads these without torch.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -65,21 +66,10 @@ class TrainingOptions:
         replace some)."""
         from fairlm.training._trainer import TrainConfig
 
-        values = dict(
-            max_steps=self.max_steps,
-            batch_size=self.batch_size,
-            grad_accum=self.grad_accum,
-            lr=self.learning_rate(),
-            warmup_steps=self.warmup_steps,
-            schedule=self.schedule,
-            weight_decay=self.weight_decay,
-            max_grad_norm=self.max_grad_norm,
-            seed=self.seed,
-            eval_every=self.eval_every,
-            save_every=self.save_every,
-            mixed_precision=resolve_mixed_precision(self.mixed_precision),
-            progress=self.progress,
-        )
+        # every field here is a TrainConfig argument of the same name
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(TrainingOptions)}
+        values["lr"] = self.learning_rate()
+        values["mixed_precision"] = resolve_mixed_precision(self.mixed_precision)
         return TrainConfig(output_dir, **{**values, **overrides})
 
 
