@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from fairlm._config import option
-from fairlm.cli._flags import add_options
+from fairlm.cli._flags import add_options, config_from_args
 
 __all__ = ["add_arguments", "run"]
 
@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     if action is None:
         print("usage: fairlm data {list,verify,download,path} ... (see fairlm data -h)")
         return 2
-    return {"list": _list, "verify": _verify, "download": _download, "path": _path}[action](args)
+    options = config_from_args(ACTIONS[action][1], args)
+    return {"list": _list, "verify": _verify, "download": _download, "path": _path}[action](options)
 
 
 def _human(size: int) -> str:
@@ -104,7 +105,7 @@ def _missing_status(data_dir: str | None) -> str:
     return f"not downloaded (cache: {cache_dir()})"
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: ListOptions) -> int:
     from fairlm.data import dataset_names, get_dataset, locate
 
     rows = []
@@ -152,7 +153,7 @@ def _names(names: list[str]) -> list[str]:
     return names
 
 
-def _verify(args: argparse.Namespace) -> int:
+def _verify(args: VerifyOptions) -> int:
     from fairlm.data import check_dataset
 
     explicit = bool(args.names)
@@ -182,7 +183,7 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _download(args: argparse.Namespace) -> int:
+def _download(args: DownloadOptions) -> int:
     from fairlm.data import download, get_dataset
 
     for name in _names(args.names):
@@ -197,7 +198,7 @@ def _download(args: argparse.Namespace) -> int:
     return 0
 
 
-def _path(args: argparse.Namespace) -> int:
+def _path(args: PathOptions) -> int:
     from fairlm.data import resolve
 
     root = resolve(args.name, args.data_dir, download=args.download, verify=args.verify)

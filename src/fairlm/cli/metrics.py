@@ -174,7 +174,7 @@ def _check_binary(path: Path, col: str, labels: list[Any]) -> None:
         )
 
 
-def run(ns: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     import warnings
 
     import numpy as np
@@ -182,34 +182,34 @@ def run(ns: argparse.Namespace) -> int:
     from fairlm.errors import DataError
     from fairlm.metrics import GroupMetrics
 
-    args = config_from_args(MetricsOptions, ns)
-    path = Path(args.file)
-    groups = list(dict.fromkeys(args.group))
-    wanted = list(dict.fromkeys([args.y_true, args.y_pred, *groups]))
-    if args.sample_weight:
-        wanted.append(args.sample_weight)
+    opts = config_from_args(MetricsOptions, args)
+    path = Path(opts.file)
+    groups = list(dict.fromkeys(opts.group))
+    wanted = list(dict.fromkeys([opts.y_true, opts.y_pred, *groups]))
+    if opts.sample_weight:
+        wanted.append(opts.sample_weight)
     columns, _ = _read_columns(path, wanted)
 
-    y_true = _parse_labels(columns[args.y_true])
-    y_pred = _parse_labels(columns[args.y_pred])
+    y_true = _parse_labels(columns[opts.y_true])
+    y_pred = _parse_labels(columns[opts.y_pred])
     pos_label = None
-    if args.pos_label is not None:
-        pos_label = _parse_pos_label(args.pos_label, y_true)
+    if opts.pos_label is not None:
+        pos_label = _parse_pos_label(opts.pos_label, y_true)
     else:
-        _check_binary(path, args.y_true, y_true)
-        _check_binary(path, args.y_pred, y_pred)
+        _check_binary(path, opts.y_true, y_true)
+        _check_binary(path, opts.y_pred, y_pred)
     weights = None
-    if args.sample_weight:
+    if opts.sample_weight:
         try:
-            weights = np.array([float(v) for v in columns[args.sample_weight]])
+            weights = np.array([float(v) for v in columns[opts.sample_weight]])
         except ValueError as exc:
             raise DataError(
-                f"Column {args.sample_weight!r} in {path} must hold numbers: {exc}."
+                f"Column {opts.sample_weight!r} in {path} must hold numbers: {exc}."
             ) from None
 
     metrics = None
-    if args.metrics:
-        metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    if opts.metrics:
+        metrics = [m.strip() for m in opts.metrics.split(",") if m.strip()]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         gm = GroupMetrics(
@@ -217,25 +217,25 @@ def run(ns: argparse.Namespace) -> int:
             y_pred,
             sensitive_features={col: columns[col] for col in groups},
             sample_weight=weights,
-            reference=args.reference,
+            reference=opts.reference,
             pos_label=pos_label,
             metrics=metrics,
-            min_group_size=args.min_group_size,
-            n_bootstrap=args.bootstrap,
-            n_permutations=args.permutations,
-            confidence=args.confidence,
-            ci_method=args.ci_method,
-            seed=args.seed,
+            min_group_size=opts.min_group_size,
+            n_bootstrap=opts.bootstrap,
+            n_permutations=opts.permutations,
+            confidence=opts.confidence,
+            ci_method=opts.ci_method,
+            seed=opts.seed,
         )
         result = gm.to_dict()
         table = gm.to_table()
     for w in caught:
         print(f"fairlm metrics: warning: {w.message}", file=sys.stderr)
-    print(f"{path}: y_true={args.y_true}, y_pred={args.y_pred}, groups={', '.join(groups)}")
+    print(f"{path}: y_true={opts.y_true}, y_pred={opts.y_pred}, groups={', '.join(groups)}")
     print(table, end="")
-    if args.json:
+    if opts.json:
         from fairlm._io import atomic_write_json
 
-        atomic_write_json(args.json, {"file": str(path), **result})
-        print(f"wrote {args.json}", file=sys.stderr)
+        atomic_write_json(opts.json, {"file": str(path), **result})
+        print(f"wrote {opts.json}", file=sys.stderr)
     return 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fairlm._config import option
-from fairlm.cli._flags import add_options
+from fairlm.cli._flags import add_options, config_from_args
 
 
 @dataclass(kw_only=True)
@@ -48,20 +48,21 @@ def run(args: argparse.Namespace) -> int:
     from fairlm.report import write_report
     from fairlm.report._data_audit import is_data_audit_file
 
-    dirs = [Path(p) for p in args.run_dirs]
+    opts = config_from_args(ReportOptions, args)
+    dirs = [Path(p) for p in opts.run_dirs]
     labels = None
-    if args.labels:
-        labels = [s.strip() for s in args.labels.split(",")]
+    if opts.labels:
+        labels = [s.strip() for s in opts.labels.split(",")]
         if len(labels) != len(dirs):
             raise FairlmError(
                 f"--labels has {len(labels)} names for {len(dirs)} run directories or files; "
                 "give one each"
             )
     base = dirs[-1] if dirs[-1].is_dir() else dirs[-1].parent
-    output = Path(args.output) if args.output else base / "report.html"
+    output = Path(opts.output) if opts.output else base / "report.html"
     if output.exists() and output.is_dir():
         raise FairlmError(f"--output {output} is a directory; give a file name such as report.html")
-    path = write_report(dirs, output, title=args.title, labels=labels)
+    path = write_report(dirs, output, title=opts.title, labels=labels)
     if all(is_data_audit_file(p) for p in dirs):
         print(f"wrote {path}")  # no audit run, so no model card
     else:
