@@ -46,7 +46,7 @@ import torch
 from fairlm.models import _mixed, _onednn
 from fairlm.models._plan import EnginePlan, plan_engine
 
-__all__ = ["PASS_TOKENS", "Request", "score_requests"]
+__all__ = ["PASS_TOKENS", "Request", "score_requests", "shared_kv_heads"]
 
 # Rows of hidden states projected onto the vocabulary at once, and the width of a
 # vocabulary slice: the logits buffer (1,024 x 2,048 x 4 bytes = 8 MB) stays in cache for
@@ -408,7 +408,7 @@ def score_requests(
             half_products=fwd.half_products,
             rows_hint=cfg.max_batch_tokens,
         )
-    kv_heads = _shared_kv_heads(fwd.device) if fwd.plan.gqa_in_place else contextlib.nullcontext()
+    kv_heads = shared_kv_heads(fwd.device) if fwd.plan.gqa_in_place else contextlib.nullcontext()
     with layers, kv_heads, torch.inference_mode():
         if share_prefixes and fwd.can_pack:
             _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress)
@@ -425,7 +425,7 @@ _FORCE_GQA = "TRANSFORMERS_SDPA_FORCE_GQA"
 
 
 @contextlib.contextmanager
-def _shared_kv_heads(device: torch.device):
+def shared_kv_heads(device: torch.device):
     """On the CPU, a model whose query heads share key/value heads (grouped-query
     attention) reads them in place in SDPA instead of copying them to every head.
 

@@ -6,6 +6,7 @@ probabilities (nats); higher means more likely.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Sequence
@@ -358,35 +359,128 @@ class LanguageModel(ScoringLM):
         batch_size: int | None = None,
         progress: bool | str = False,
         min_new_tokens: int = 0,
+        keys: Sequence[str] | None = None,
     ) -> list[list[str]]:
         """Continuations of each prompt: ``result[i][j]`` is sample j of prompt i.
 
-        Greedy by default; ``do_sample=True`` samples (seeded by ``seed``). ``chat`` wraps
-        each prompt in the model's chat template as a user turn (default: only when the
-        prompt is a question to an instruction-tuned model is that wanted, so the
-        default is off; pass ``chat=True``). Batched with left padding.
+        Greedy by default; ``do_sample=True`` samples (seeded by ``seed``; each prompt
+        draws from a random stream of its own, named by ``keys``, default the prompt
+        itself, so the texts do not depend on batching). ``chat`` wraps each prompt in
+        the model's chat template as a user turn. ``batch_size`` is how many rows decode
+        at once (default 128). Runs on fairlm's generation engine (continuous batching,
+        :mod:`fairlm.models._generation`), or on transformers' ``generate`` for a model
+        whose generation config asks for logits processors the engine does not apply.
 
         ``min_new_tokens`` forbids end-of-text for that many generated tokens, so a
         model that learned to end every short text at once (one trained on sentence
         fragments, say) still continues a prompt; it must not exceed ``max_new_tokens``.
         """
+        from fairlm.models import _generation
+
         if not 0 <= min_new_tokens <= max_new_tokens:
             raise ScoringError(
                 f"min_new_tokens={min_new_tokens} must be between 0 and "
                 f"max_new_tokens={max_new_tokens}"
             )
+        texts = self._generation_texts(prompts, chat)
+        if keys is not None and len(keys) != len(texts):
+            raise ScoringError(f"{len(keys)} keys for {len(texts)} prompts")
+        why_not = _generation.supports(self.model)
+        if why_not is not None:
+            return self._hf_generate(
+                texts, chat, max_new_tokens, do_sample, temperature, top_p,
+                num_return_sequences, seed, batch_size, progress, min_new_tokens,
+            )  # fmt: skip
+        ids = [self.tokenize_prompt(t, chat=chat) for t in texts]
+        sampling = _generation.Sampling(
+            max_new_tokens=max_new_tokens,
+            do_sample=do_sample,
+            temperature=temperature,
+            top_p=top_p,
+            min_new_tokens=min_new_tokens,
+            eos_ids=self._eos_ids(),
+            seed=seed if seed is not None else int(torch.randint(2**62, (1,))),
+        )
+        bar = _progress_bar(len(texts) * num_return_sequences, progress)
+        try:
+            with self._generation_context():
+                out = _generation.generate_tokens(
+                    self.model,
+                    ids,
+                    sampling,
+                    keys=keys,
+                    samples=num_return_sequences,
+                    max_rows=batch_size or 128,
+                    pad_id=self.pad_token_id,
+                    progress=bar.update if bar is not None else None,
+                )
+        finally:
+            if bar is not None:
+                bar.close()
+        decode = self.tokenizer.batch_decode
+        return [decode(rows, skip_special_tokens=True) for rows in out]
+
+    def _generation_texts(self, prompts: Sequence[str], chat: bool | None) -> list[str]:
         prompts = self._check_texts(prompts, "prompt")
         tok = self.tokenizer
-        if chat and not getattr(tok, "chat_template", None):
+        if not chat:
+            return prompts
+        if not getattr(tok, "chat_template", None):
             raise ScoringError(f"model {self.name!r} has no chat template; drop --chat")
-        texts = [
+        return [
             tok.apply_chat_template(
                 [{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False
             )
-            if chat
-            else p
             for p in prompts
         ]
+
+    def tokenize_prompt(self, text: str, *, chat: bool | None = False) -> list[int]:
+        """A generation prompt's token ids: the tokenizer's special tokens added as its
+        ``__call__`` adds them, except after a chat template (which holds its own)."""
+        ids = list(self.tokenizer(text, add_special_tokens=not chat)["input_ids"])
+        if not ids:
+            raise ScoringError("a prompt has no tokens")
+        return ids
+
+    def _eos_ids(self) -> tuple[int, ...]:
+        """End-of-text ids from the generation config, else the tokenizer's."""
+        eos = getattr(self.model.generation_config, "eos_token_id", None)
+        if eos is None:
+            eos = self.tokenizer.eos_token_id
+        if eos is None:
+            return ()
+        return tuple(eos) if isinstance(eos, list | tuple) else (int(eos),)
+
+    @contextlib.contextmanager
+    def _generation_context(self):
+        """Generation runs on the engine's plan like scoring: a half-precision model's
+        products in its dtype and the rest in float32 (:mod:`fairlm.models._mixed`),
+        shared key/value heads read in place where the probe allows."""
+        from fairlm.models import _mixed
+        from fairlm.models._engine import shared_kv_heads
+
+        with contextlib.ExitStack() as stack:
+            if self.engine.gqa_in_place:
+                stack.enter_context(shared_kv_heads(self.device))
+            if next(self.model.parameters()).dtype in _mixed.HALF_DTYPES:
+                body = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
+                stack.enter_context(
+                    _mixed.float32_between_products(
+                        body or self.model.base_model,
+                        pack=self.engine.onednn,
+                        fuse=self.engine.fused_mlp,
+                        half_products=self.engine.products == self.engine.weights,
+                    )
+                )
+            yield
+
+    def _hf_generate(
+        self, texts, chat, max_new_tokens, do_sample, temperature, top_p,
+        num_return_sequences, seed, batch_size, progress, min_new_tokens,
+    ) -> list[list[str]]:  # fmt: skip
+        """transformers' ``generate`` in batches with left padding (models whose
+        generation config the engine does not cover)."""
+        tok = self.tokenizer
         bs = batch_size or min(self.batch_size, 16)
         results: list[list[str]] = []
         bar = _progress_bar(len(texts), progress)
@@ -394,6 +488,16 @@ class LanguageModel(ScoringLM):
         tok.padding_side = "left"
         if tok.pad_token is None:
             tok.pad_token = tok.eos_token or self.prefix_token
+        kwargs: dict[str, Any] = dict(
+            max_new_tokens=max_new_tokens,
+            do_sample=do_sample,
+            num_return_sequences=num_return_sequences,
+            pad_token_id=tok.pad_token_id,
+        )
+        if min_new_tokens:
+            kwargs.update(min_new_tokens=min_new_tokens, eos_token_id=list(self._eos_ids()))
+        if do_sample:
+            kwargs.update(temperature=temperature, top_p=top_p, top_k=0)
         try:
             for start in range(0, len(texts), bs):
                 chunk = texts[start : start + bs]
@@ -402,28 +506,13 @@ class LanguageModel(ScoringLM):
                     raise ScoringError("a prompt has no tokens")
                 if seed is not None:
                     torch.manual_seed(seed + start)
-                kwargs: dict[str, Any] = dict(
-                    max_new_tokens=max_new_tokens,
-                    do_sample=do_sample,
-                    num_return_sequences=num_return_sequences,
-                    pad_token_id=tok.pad_token_id,
-                )
-                if min_new_tokens:
-                    # transformers suppresses the generation config's EOS; a model saved
-                    # without one still has the tokenizer's
-                    eos = self.model.generation_config.eos_token_id
-                    if eos is None:
-                        eos = tok.eos_token_id
-                    kwargs.update(min_new_tokens=min_new_tokens, eos_token_id=eos)
-                if do_sample:
-                    kwargs.update(temperature=temperature, top_p=top_p, top_k=0)
                 with torch.inference_mode():
                     out = self.model.generate(**enc.to(self.device), **kwargs)
-                new = out[:, enc["input_ids"].shape[1] :]
-                decoded = tok.batch_decode(new, skip_special_tokens=True)
-                for k in range(len(chunk)):
-                    n = num_return_sequences
-                    results.append(decoded[k * n : (k + 1) * n])
+                decoded = tok.batch_decode(
+                    out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True
+                )
+                n = num_return_sequences
+                results += [decoded[k * n : (k + 1) * n] for k in range(len(chunk))]
                 if bar is not None:
                     bar.update(len(chunk))
         finally:

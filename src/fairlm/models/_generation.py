@@ -1,0 +1,375 @@
+"""The generation engine: many prompts through one model, continuously batched.
+
+Prompts are taken shortest first. A batch of rows decodes together, one token per row
+per step, each row reading its own keys and values from a shared cache; a row that ends
+(end of text, or its token budget) leaves at once, and once half the rows have left,
+waiting prompts are computed (their whole prompt in one pass) and join the running batch.
+The cache is kept left-aligned: a row shorter than the longest holds masked padding on
+its left, and columns that no row needs any more are cut away. Only the last position
+of a prompt is projected onto the vocabulary, and sampling touches only the rows being
+decoded (:mod:`._sampling`).
+
+Seeded sampling is reproducible whatever the batching: every row draws its random
+numbers from a generator of its own, seeded from the run's seed, the prompt's key (by
+default its text and how often that text came before) and the sample's number, so the
+same seed and prompts give the same texts in any batch size and order.
+
+Greedy decoding equals Hugging Face ``generate``'s token for token (tested); sampling
+applies its temperature, top-k and top-p rules. A model whose generation config asks
+for other logits processors (repetition penalty, banned words...), or whose cache is not
+plain dynamic layers (sliding windows) decodes in waves: new prompts join only an empty
+batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+
+from fairlm.models._sampling import choose
+
+__all__ = ["Sampling", "generate_tokens", "row_seed", "supports"]
+
+# generation-config fields that change the distribution beyond what this engine applies
+_UNSUPPORTED = {
+    "repetition_penalty": 1.0,
+    "no_repeat_ngram_size": 0,
+    "encoder_repetition_penalty": 1.0,
+    "bad_words_ids": None,
+    "suppress_tokens": None,
+    "begin_suppress_tokens": None,
+    "forced_bos_token_id": None,
+    "forced_eos_token_id": None,
+    "sequence_bias": None,
+    "epsilon_cutoff": 0.0,
+    "eta_cutoff": 0.0,
+    "typical_p": 1.0,
+    "min_p": None,
+    "renormalize_logits": False,
+}
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How each next token is chosen, and when a row ends."""
+
+    max_new_tokens: int
+    do_sample: bool = False
+    temperature: float = 1.0
+    top_k: int = 0
+    top_p: float = 1.0
+    min_new_tokens: int = 0
+    eos_ids: tuple[int, ...] = ()
+    seed: int = 0
+
+
+def supports(model: torch.nn.Module) -> str | None:
+    """None when the engine can run ``model``; else why not (the caller falls back to
+    Hugging Face ``generate``)."""
+    cfg = getattr(model, "generation_config", None)
+    for name, default in _UNSUPPORTED.items():
+        value = getattr(cfg, name, default)
+        if value is not None and value != default:
+            return f"generation config sets {name}={value!r}"
+    if getattr(model.config, "is_encoder_decoder", False):
+        return "encoder-decoder model"
+    return None
+
+
+def row_seed(seed: int, key: str, sample: int) -> int:
+    """A 63-bit seed for one row's random numbers, from the run's seed, the prompt's key
+    and the sample's number."""
+    digest = hashlib.sha256(f"{seed}\x00{key}\x00{sample}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") >> 1
+
+
+@dataclass
+class _Row:
+    index: int  # position in the output
+    generator: torch.Generator | None
+    out: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """The rows being decoded: their cache, mask (R, T), positions and last tokens."""
+
+    rows: list[_Row] = field(default_factory=list)
+    cache: object | None = None
+    mask: torch.Tensor | None = None  # (R, T) 1 = a real token
+    pending: torch.Tensor | None = None  # (R,) last chosen token, not yet in the cache
+
+
+def generate_tokens(
+    model: torch.nn.Module,
+    prompts: Sequence[Sequence[int]],
+    sampling: Sampling,
+    *,
+    keys: Sequence[str] | None = None,
+    samples: int = 1,
+    max_rows: int = 128,
+    max_prefill_tokens: int = 2048,
+    pad_id: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[list[int]]]:
+    """New tokens for each prompt: ``result[i][j]`` is sample ``j`` of prompt ``i`` (the
+    prompt not repeated, no end-of-text token). ``keys`` name the prompts for the
+    per-row random streams (default: text position among equal prompts). ``max_rows``
+    rows decode at once; a pass over new prompts holds at most ``max_prefill_tokens``."""
+    if keys is None:
+        keys = _default_keys(prompts)
+    device = next(model.parameters()).device
+    work = [(i, j) for i in sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+            for j in range(samples)]  # fmt: skip
+    queue = deque(work)
+    results: list[list[list[int]]] = [[[] for _ in range(samples)] for _ in prompts]
+    batch = _Batch()
+    with torch.inference_mode():
+        while queue or batch.rows:
+            joinable = not batch.rows or (_plain(batch.cache) and len(batch.rows) <= max_rows // 2)
+            if queue and joinable:
+                _admit(model, batch, queue, prompts, keys, sampling, max_rows,
+                       max_prefill_tokens, pad_id, device)  # fmt: skip
+            else:
+                _step(model, batch, sampling)
+            done = _retire(batch, sampling)
+            for row in done:
+                i, j = row.index
+                results[i][j] = row.out
+            if progress and done:
+                progress(len(done))
+    return results
+
+
+def _default_keys(prompts: Sequence[Sequence[int]]) -> list[str]:
+    """A prompt's tokens plus how many equal prompts came before it."""
+    seen: dict[tuple[int, ...], int] = {}
+    out = []
+    for p in prompts:
+        t = tuple(p)
+        out.append(f"{','.join(map(str, t))}#{seen.get(t, 0)}")
+        seen[t] = seen.get(t, 0) + 1
+    return out
+
+
+def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, pad_id, device):
+    """Compute waiting prompts in one pass and add them to the running batch."""
+    take: list[tuple[int, int]] = []
+    width = 0
+    while queue and len(batch.rows) + len(take) < max_rows:
+        i, j = queue[0]
+        w = max(width, len(prompts[i]))
+        if take and w * (len(take) + 1) > max_tokens:
+            break
+        take.append(queue.popleft())
+        width = w
+    ids = torch.full((len(take), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(take), width), dtype=torch.long)
+    for r, (i, _) in enumerate(take):  # left padding
+        p = prompts[i]
+        ids[r, width - len(p) :] = torch.tensor(p, dtype=torch.long)
+        mask[r, width - len(p) :] = 1
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    out = _forward(
+        model,
+        input_ids=ids.to(device),
+        attention_mask=mask.to(device),
+        position_ids=positions.to(device),
+        logits_to_keep=1,
+    )
+    rows = [_Row((i, j), _generator(sampling, keys[i], j)) for i, j in take]
+    first = _choose(out.logits[:, -1].float(), rows, sampling)
+    _buffer_cache(out.cache)
+    _merge(batch, rows, out.cache, mask.to(device), first)
+
+
+@dataclass
+class _Out:
+    logits: torch.Tensor
+    cache: object
+
+
+def _forward(model, cache=None, **inputs) -> _Out:
+    """One forward pass with the key/value cache, under whichever name this version of
+    transformers gives it (``cache``, formerly ``past_key_values``)."""
+    name = _cache_argument(type(model))
+    out = model(**inputs, use_cache=True, **({name: cache} if cache is not None else {}))
+    new_cache = getattr(out, "cache", None) if name == "cache" else None
+    return _Out(out.logits, new_cache if new_cache is not None else out.past_key_values)
+
+
+@functools.cache
+def _cache_argument(model_class: type) -> str:
+    params = inspect.signature(model_class.forward).parameters
+    return "cache" if "cache" in params else "past_key_values"
+
+
+def _generator(sampling: Sampling, key: str, sample: int) -> torch.Generator | None:
+    if not sampling.do_sample:
+        return None
+    return torch.Generator().manual_seed(row_seed(sampling.seed, key, sample))
+
+
+def _choose(logits: torch.Tensor, rows: list[_Row], sampling: Sampling) -> torch.Tensor:
+    """Next token of each row, end of text forbidden where ``min_new_tokens`` says."""
+    if sampling.min_new_tokens and sampling.eos_ids:
+        young = torch.tensor([len(r.out) < sampling.min_new_tokens for r in rows])
+        if young.any():
+            logits[young.to(logits.device)[:, None] & _eos_columns(logits, sampling)] = -torch.inf
+    uniforms = None
+    if sampling.do_sample:
+        uniforms = torch.cat([torch.rand(1, generator=r.generator) for r in rows])
+    tokens = choose(
+        logits,
+        do_sample=sampling.do_sample,
+        temperature=sampling.temperature,
+        top_k=sampling.top_k,
+        top_p=sampling.top_p,
+        uniforms=None if uniforms is None else uniforms.to(logits.device),
+    )
+    for r, t in zip(rows, tokens.tolist(), strict=True):
+        r.out.append(t)
+    return tokens
+
+
+def _eos_columns(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
+    cols = torch.zeros(logits.shape[-1], dtype=torch.bool, device=logits.device)
+    cols[list(sampling.eos_ids)] = True
+    return cols[None, :]
+
+
+def _step(model, batch: _Batch, sampling: Sampling) -> None:
+    """One token for every row: feed the pending tokens, choose the next ones."""
+    ones = torch.ones((len(batch.rows), 1), dtype=batch.mask.dtype, device=batch.mask.device)
+    mask = torch.cat([batch.mask, ones], dim=1)
+    positions = batch.mask.sum(-1, keepdim=True)  # (R, 1): real tokens before this one
+    out = _forward(
+        model,
+        cache=batch.cache,
+        input_ids=batch.pending[:, None],
+        attention_mask=mask,
+        position_ids=positions,
+    )
+    batch.cache, batch.mask = out.cache, mask
+    batch.pending = _choose(out.logits[:, -1].float(), batch.rows, sampling)
+
+
+def _retire(batch: _Batch, sampling: Sampling) -> list[_Row]:
+    """Remove rows that chose end of text or reached their budget; cut the cache's
+    columns that only padding of the remaining rows holds."""
+    ended = [
+        k
+        for k, r in enumerate(batch.rows)
+        if len(r.out) >= sampling.max_new_tokens or r.out[-1] in sampling.eos_ids
+    ]
+    if not ended:
+        return []
+    done = [batch.rows[k] for k in ended]
+    for r in done:
+        if r.out[-1] in sampling.eos_ids:
+            r.out.pop()  # the end-of-text token is not part of the text
+    keep = [k for k in range(len(batch.rows)) if k not in set(ended)]
+    batch.rows = [batch.rows[k] for k in keep]
+    if not keep:
+        batch.cache = batch.mask = batch.pending = None
+        return done
+    idx = torch.tensor(keep, device=batch.mask.device)
+    batch.mask, batch.pending = batch.mask[idx], batch.pending[idx]
+    if not _plain(batch.cache):  # e.g. sliding-window layers keep more state
+        batch.cache.batch_select_indices(idx)
+        return done
+    start = int((batch.mask.sum(0) > 0).nonzero()[0])  # first column a row still reads
+    batch.mask = batch.mask[:, start:]
+    for layer in batch.cache.layers:
+        layer.keys = layer.keys[idx, :, start:]
+        layer.values = layer.values[idx, :, start:]
+    return done
+
+
+def _plain(cache) -> bool:
+    """Whether every layer of the cache is a plain dynamic layer (tensors only), which
+    rows can join and whose columns can be cut."""
+    from transformers.cache_utils import DynamicLayer
+
+    layers = getattr(cache, "layers", None)
+    kinds = (DynamicLayer, _buffered_class())
+    return bool(layers) and all(type(layer) in kinds for layer in layers)
+
+
+@functools.cache
+def _buffered_class() -> type:
+    """A dynamic cache layer that writes new keys and values into spare room at the end
+    of its buffers instead of concatenating (a copy of the whole cache per step)."""
+    from transformers.cache_utils import DynamicLayer
+
+    def buffer(t: torch.Tensor, room: int) -> torch.Tensor:
+        shape = list(t.shape)
+        shape[2] += room
+        out = t.new_empty(shape)
+        out[:, :, : t.shape[2]] = t
+        return out
+
+    class BufferedLayer(DynamicLayer):
+        room = 32  # spare columns allocated at each growth
+
+        def _set(self, which: str, t: torch.Tensor) -> None:
+            self.__dict__[f"_{which}"] = buffer(t, self.room)
+            self.__dict__["_length"] = t.shape[2]
+
+        keys = property(lambda self: self._keys[:, :, : self._length],
+                        lambda self, t: self._set("keys", t))  # fmt: skip
+        values = property(lambda self: self._values[:, :, : self._length],
+                          lambda self, t: self._set("values", t))  # fmt: skip
+
+        def update(self, key_states, value_states, *args, **kwargs):
+            n, q = self._length, key_states.shape[2]
+            if n + q > self._keys.shape[2]:
+                self.keys, self.values = self.keys, self.values  # grow by `room`
+            self._keys[:, :, n : n + q] = key_states
+            self._values[:, :, n : n + q] = value_states
+            self.__dict__["_length"] = n + q
+            return self.keys, self.values
+
+    return BufferedLayer
+
+
+def _buffer_cache(cache) -> None:
+    """Turn a fresh cache's plain dynamic layers into buffered ones, in place."""
+    from transformers.cache_utils import DynamicLayer
+
+    for layer in getattr(cache, "layers", ()):
+        if type(layer) is DynamicLayer and layer.is_initialized:
+            keys, values = layer.__dict__.pop("keys"), layer.__dict__.pop("values")
+            layer.__class__ = _buffered_class()
+            layer.keys, layer.values = keys, values
+
+
+def _merge(batch: _Batch, rows: list[_Row], cache, mask: torch.Tensor, first: torch.Tensor):
+    """Append new rows (their cache and mask) to the batch, left-padding the shorter."""
+    if not batch.rows:
+        batch.rows, batch.cache, batch.mask, batch.pending = list(rows), cache, mask, first
+        return
+    old_t, new_t = batch.mask.shape[1], mask.shape[1]
+    width = max(old_t, new_t)
+    batch.mask = torch.cat([_pad_left(batch.mask, width), _pad_left(mask, width)])
+    for old, new in zip(batch.cache.layers, cache.layers, strict=True):
+        old.keys = torch.cat([_pad_left(old.keys, width, 2), _pad_left(new.keys, width, 2)])
+        old.values = torch.cat([_pad_left(old.values, width, 2), _pad_left(new.values, width, 2)])
+    batch.rows += rows
+    batch.pending = torch.cat([batch.pending, first])
+
+
+def _pad_left(t: torch.Tensor, width: int, dim: int = 1) -> torch.Tensor:
+    """``t`` with zeros prepended along ``dim`` up to ``width``."""
+    missing = width - t.shape[dim]
+    if missing <= 0:
+        return t
+    shape = list(t.shape)
+    shape[dim] = missing
+    return torch.cat([t.new_zeros(shape), t], dim=dim)

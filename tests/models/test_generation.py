@@ -1,0 +1,178 @@
+"""The generation engine against Hugging Face ``generate`` and a reference sampler."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from fairlm.models import _generation, _sampling
+from fairlm.models._generation import Sampling, generate_tokens, row_seed
+
+TEXTS = [
+    "The doctor said",
+    "Women are",
+    "My neighbour is a kind old man who",
+    "He",
+    "The engineer fixed the machine because",
+    "People from that country are very",
+]
+
+
+def _hf_greedy(model, prompt: list[int], n: int, eos: int | None) -> list[int]:
+    """transformers' greedy ``generate`` on one prompt (no padding), end of text cut."""
+    ids = torch.tensor([prompt])
+    with torch.inference_mode():
+        out = model.generate(
+            input_ids=ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=n,
+            do_sample=False,
+            pad_token_id=0,
+        )
+    new = out[0, len(prompt) :].tolist()
+    return new[: new.index(eos)] if eos in new else new
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+@pytest.mark.parametrize("rows", [1, 3, 64])
+def test_greedy_equals_transformers_generate_token_for_token(folder, rows, request):
+    """Whatever the number of rows decoding together (rows join and leave the batch at
+    different lengths), greedy tokens equal transformers' one prompt at a time."""
+    from fairlm.models import load_model
+
+    lm = load_model(request.getfixturevalue(folder))
+    prompts = [lm.tokenize_prompt(t) for t in TEXTS * 2]
+    eos = lm._eos_ids()
+    got = generate_tokens(
+        lm.model, prompts, Sampling(max_new_tokens=14, eos_ids=eos), max_rows=rows
+    )
+    for p, g in zip(prompts, got, strict=True):
+        assert g[0] == _hf_greedy(lm.model, p, 14, eos[0] if eos else None)
+
+
+def _reference_sample(logits, uniform, *, temperature, top_k, top_p):
+    """Hugging Face's warpers on the whole sorted vocabulary (temperature, top-k, then
+    top-p removing tokens whose ascending cumulative probability is <= 1 - top_p), then
+    the inverse of the kept tokens' cumulative distribution, most likely first."""
+    scores = logits.double() / temperature
+    if top_k:
+        kth = torch.topk(scores, top_k).values[-1]
+        scores = torch.where(scores < kth, -torch.inf, scores)
+    asc, asc_idx = torch.sort(scores)
+    cum = torch.softmax(asc, -1).cumsum(-1)
+    remove = cum <= 1 - top_p
+    remove[-1] = False
+    scores[asc_idx[remove]] = -torch.inf
+    probs = torch.softmax(scores, -1)
+    desc = torch.argsort(probs, descending=True, stable=True)
+    cdf = probs[desc].cumsum(-1)
+    return int(desc[int(torch.searchsorted(cdf, uniform * cdf[-1], right=True))])
+
+
+@pytest.mark.parametrize(
+    ("temperature", "top_k", "top_p"),
+    [(1.0, 0, 0.95), (0.7, 0, 0.5), (1.3, 50, 0.9), (1.0, 0, 1.0)],
+)
+def test_sampling_equals_a_reference_on_the_same_random_numbers(temperature, top_k, top_p):
+    """Peaked and flat rows, including nuclei wider than the partial selection."""
+    gen = torch.Generator().manual_seed(0)
+    vocab = 3000
+    logits = torch.randn(12, vocab, generator=gen) * torch.tensor([8.0] * 6 + [0.3] * 6)[:, None]
+    uniforms = torch.rand(12, generator=gen)
+    got = _sampling.choose(
+        logits, do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p,
+        uniforms=uniforms,
+    )  # fmt: skip
+    want = [
+        _reference_sample(logits[r], uniforms[r].item(), temperature=temperature,
+                          top_k=top_k, top_p=top_p)
+        for r in range(12)
+    ]  # fmt: skip
+    assert got.tolist() == want
+    # the flat rows' nuclei are wider than the partial selection: the fallback ran
+    probs = torch.softmax(logits[6:] / temperature, -1).sort(descending=True).values
+    assert (probs[:, : _sampling._TOP].sum(-1) < top_p).any() or top_k or top_p == 1.0
+
+
+def test_sampled_frequencies_follow_the_nucleus_distribution():
+    """Many draws on one row: each kept token's share matches its renormalised
+    probability; dropped tokens never appear."""
+    logits = torch.tensor([[3.0, 2.5, 2.0, 1.0, 0.0, -1.0, -5.0]])
+    probs = torch.softmax(logits[0], -1)
+    n = 20000
+    u = torch.rand(n, generator=torch.Generator().manual_seed(1))
+    draws = torch.stack([_sampling.choose(logits, do_sample=True, top_p=0.8, uniforms=u[i : i + 1])
+                         for i in range(n)])[:, 0]  # fmt: skip
+    cum_before = torch.cumsum(probs, 0) - probs
+    kept = cum_before < 0.8  # probs are sorted descending here
+    want = torch.where(kept, probs, 0.0) / probs[kept].sum()
+    got = torch.bincount(draws, minlength=7).double() / n
+    assert (got[~kept] == 0).all()
+    np.testing.assert_allclose(got.numpy(), want.double().numpy(), atol=0.012)
+
+
+def test_seeded_sampling_is_the_same_in_any_batch_size_and_order(tiny_llama):
+    prompts = [tiny_llama.tokenize_prompt(t) for t in TEXTS]
+    keys = [f"p{i}" for i in range(len(TEXTS))]
+    s = Sampling(max_new_tokens=10, do_sample=True, top_p=0.9, seed=7, eos_ids=(0,))
+    a = generate_tokens(tiny_llama.model, prompts, s, keys=keys, samples=2, max_rows=1)
+    b = generate_tokens(tiny_llama.model, prompts, s, keys=keys, samples=2, max_rows=64)
+    rev = generate_tokens(tiny_llama.model, prompts[::-1], s, keys=keys[::-1], samples=2)
+    assert a == b == rev[::-1]
+    assert a[0][0] != a[0][1]  # the two samples of a prompt draw different streams
+    other = generate_tokens(tiny_llama.model, prompts, Sampling(**{**s.__dict__, "seed": 8}),
+                            keys=keys, samples=2)  # fmt: skip
+    assert other != a
+
+
+def test_row_seeds_are_stable_and_distinct():
+    assert row_seed(0, "bold-1", 0) == row_seed(0, "bold-1", 0)
+    seeds = {row_seed(s, k, j) for s in (0, 1) for k in ("a", "b") for j in (0, 1)}
+    assert len(seeds) == 8 and all(0 <= x < 2**63 for x in seeds)
+
+
+def test_min_new_tokens_and_end_of_text(tiny_gpt2_dir):
+    """With end of text (id 0) made the likeliest token everywhere, a greedy row ends at
+    once (end of text is not part of its text); min_new_tokens=3 holds it off for
+    exactly three tokens."""
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_gpt2_dir).eval()
+
+    def favour_eos(_module, _args, logits):
+        logits = logits.clone()
+        logits[..., 0] += 100.0
+        return logits
+
+    model.lm_head.register_forward_hook(favour_eos)
+    prompts = [[5, 6, 7], [9, 10]]
+    out = generate_tokens(model, prompts, Sampling(max_new_tokens=6, eos_ids=(0,)))
+    assert out == [[[]], [[]]]
+    forced = generate_tokens(
+        model, prompts, Sampling(max_new_tokens=6, min_new_tokens=3, eos_ids=(0,))
+    )
+    assert [len(o[0]) for o in forced] == [3, 3] and all(0 not in o[0] for o in forced)
+
+
+def test_language_model_generate_uses_the_engine_and_decodes(tiny_llama, monkeypatch):
+    calls = []
+    real = _generation.generate_tokens
+    monkeypatch.setattr(
+        _generation, "generate_tokens", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    out = tiny_llama.generate(TEXTS[:3], max_new_tokens=5, num_return_sequences=2, do_sample=True,
+                              seed=0)  # fmt: skip
+    assert calls and len(out) == 3 and all(len(o) == 2 for o in out)
+    assert all(isinstance(t, str) for o in out for t in o)
+    again = tiny_llama.generate(TEXTS[:3], max_new_tokens=5, num_return_sequences=2,
+                                do_sample=True, seed=0)  # fmt: skip
+    assert again == out
+
+
+def test_unsupported_generation_config_falls_back_to_transformers(tiny_llama, monkeypatch):
+    monkeypatch.setattr(tiny_llama.model.generation_config, "repetition_penalty", 1.3)
+    assert "repetition_penalty" in _generation.supports(tiny_llama.model)
+    monkeypatch.setattr(_generation, "generate_tokens", lambda *a, **k: pytest.fail("engine used"))
+    out = tiny_llama.generate(TEXTS[:2], max_new_tokens=4)
+    assert len(out) == 2
