@@ -6,15 +6,42 @@
     results = audit(AuditConfig(benchmarks="crows_pairs,bbq", limit=100))
     bench = get_benchmark("crows_pairs")(limit=100)
 
+A new benchmark subclasses :class:`Benchmark` (load, score, summarise, and what a
+reader needs: headline metric, meaning, caveats, example spec), summarises into
+:class:`Figure` objects (:func:`grouped_figures` does the usual ones) and is added to
+:data:`BENCHMARKS`; the audit, the report and the contract test then cover it. It can be
+tried on :class:`fairlm.models.FakeLM`.
+
 Importing this package does not import torch.
 """
 
 from __future__ import annotations
 
 from fairlm._registry import Registry
+from fairlm.benchmarks._base import (
+    FIGURE_KINDS,
+    Benchmark,
+    ExampleSpec,
+    Figure,
+    FigureKind,
+    Summary,
+)
 from fairlm.benchmarks._config import AuditConfig
 
-__all__ = ["BENCHMARKS", "AuditConfig", "audit", "get_benchmark", "run_audit"]
+__all__ = [
+    "BENCHMARKS",
+    "FIGURE_KINDS",
+    "AuditConfig",
+    "Benchmark",
+    "ExampleSpec",
+    "Figure",
+    "FigureKind",
+    "Summary",
+    "audit",
+    "get_benchmark",
+    "grouped_figures",
+    "run_audit",
+]
 
 BENCHMARKS: Registry = Registry("benchmark")
 BENCHMARKS.add("crows_pairs", "fairlm.benchmarks.crows_pairs:CrowsPairs")
@@ -29,6 +56,13 @@ BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 def get_benchmark(name: str):
     """The benchmark class registered as ``name`` (raises with a did-you-mean hint)."""
     return BENCHMARKS.get(name)
+
+
+def grouped_figures(*args, **kwargs):
+    """See :func:`fairlm.benchmarks._aggregate.grouped_figures` (imports numpy)."""
+    from fairlm.benchmarks._aggregate import grouped_figures as _grouped
+
+    return _grouped(*args, **kwargs)
 
 
 def run_audit(*args, **kwargs):
