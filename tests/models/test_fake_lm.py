@@ -29,8 +29,10 @@ def test_the_protocol_lists_what_benchmarks_use() -> None:
         "loglikelihood",
         "embed",
         "generate",
+        "chat_prompt",
     }
     assert isinstance(vars(ScoringLM)["max_length"], property)
+    assert isinstance(vars(ScoringLM)["chat_template_hash"], property)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -143,3 +145,31 @@ def test_fake_lm_does_not_import_torch() -> None:
         "assert 'torch' not in sys.modules, 'torch imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_chat_prompt_is_the_tokenizers_own_template(tiny_llama_dir) -> None:
+    """LanguageModel.chat_prompt equals apply_chat_template, with and without a system
+    prompt; a tokenizer without a template is refused with a message."""
+    from transformers import AutoTokenizer
+
+    from fairlm.errors import ScoringError
+    from fairlm.models import load_model
+
+    lm = load_model(tiny_llama_dir)
+    with pytest.raises(ScoringError, match="no chat template"):
+        lm.chat_prompt("Hi?")
+    assert lm.chat_template_hash is None
+    tok = AutoTokenizer.from_pretrained(tiny_llama_dir)
+    tok.chat_template = (
+        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+    )
+    lm.tokenizer = tok
+    for system in (None, "Be fair."):
+        turns = [{"role": "user", "content": "Hi?"}]
+        if system:
+            turns.insert(0, {"role": "system", "content": system})
+        want = tok.apply_chat_template(turns, add_generation_prompt=True, tokenize=False)
+        assert lm.chat_prompt("Hi?", system=system) == want
+    assert len(lm.chat_template_hash) == 16
+    assert FakeLM().chat_prompt("Hi?").endswith("<|assistant|>\n")

@@ -196,9 +196,11 @@ class FakeLM(ScoringLM):
         batch_size: int | None = None,
         progress: bool | str = False,
         min_new_tokens: int = 0,
+        keys: Sequence[str] | None = None,
     ) -> list[list[str]]:
-        """Words from a small vocabulary, seeded by the prompt; the decoding settings
-        other than ``do_sample``, ``seed`` and the token counts are accepted and ignored."""
+        """Words from a small vocabulary, seeded by the prompt (or its key); the decoding
+        settings other than ``do_sample``, ``seed`` and the token counts are accepted and
+        ignored."""
         if not 0 <= min_new_tokens <= max_new_tokens:
             raise ScoringError(
                 f"min_new_tokens={min_new_tokens} must be between 0 and "
@@ -206,15 +208,24 @@ class FakeLM(ScoringLM):
             )
         self._ids(prompts, "prompt", extra=max_new_tokens)
         out = []
-        for prompt in prompts:
+        for i, prompt in enumerate(prompts):
             samples = []
+            name = prompt if keys is None else keys[i]
             for j in range(num_return_sequences):
-                key = [_hash(prompt), seed or 0, j] if do_sample else [_hash(prompt)]
+                key = [_hash(name), seed or 0, j] if do_sample else [_hash(prompt)]
                 rng = np.random.default_rng(key)
                 n = int(rng.integers(max(min_new_tokens, 1), max_new_tokens + 1))
                 samples.append("".join(" " + _WORDS[k] for k in rng.integers(len(_WORDS), size=n)))
             out.append(samples)
         return out
+
+    # ----------------------------------------------------------------- chat
+    chat_template_hash = "fake-chat"
+
+    def chat_prompt(self, user: str, *, system: str | None = None) -> str:
+        """A fixed plain-text conversation layout (no tokenizer behind it)."""
+        system = "You are a helpful assistant." if system is None else system
+        return f"<|system|>\n{system}\n<|user|>\n{user}\n<|assistant|>\n"
 
     def __repr__(self) -> str:
         return f"FakeLM({self.name!r})"

@@ -422,17 +422,31 @@ class LanguageModel(ScoringLM):
 
     def _generation_texts(self, prompts: Sequence[str], chat: bool | None) -> list[str]:
         prompts = self._check_texts(prompts, "prompt")
-        tok = self.tokenizer
-        if not chat:
-            return prompts
-        if not getattr(tok, "chat_template", None):
-            raise ScoringError(f"model {self.name!r} has no chat template; drop --chat")
-        return [
-            tok.apply_chat_template(
-                [{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False
+        return [self.chat_prompt(p) for p in prompts] if chat else prompts
+
+    # ----------------------------------------------------------------- chat
+    @property
+    def chat_template_hash(self) -> str | None:
+        """sha256 (16 hex digits) of the tokenizer's chat template; None without one."""
+        import hashlib
+
+        template = getattr(self.tokenizer, "chat_template", None)
+        if not isinstance(template, str) or not template:
+            return None
+        return hashlib.sha256(template.encode()).hexdigest()[:16]
+
+    def chat_prompt(self, user: str, *, system: str | None = None) -> str:
+        """The conversation's text up to the assistant's answer, by the tokenizer's own
+        ``apply_chat_template`` (its default system prompt when ``system`` is None)."""
+        if self.chat_template_hash is None:
+            raise ScoringError(
+                f"model {self.name!r} has no chat template: ask it with plain prompts "
+                "(--chat off) or use an instruction-tuned model"
             )
-            for p in prompts
-        ]
+        turns = [{"role": "user", "content": user}]
+        if system is not None:
+            turns.insert(0, {"role": "system", "content": system})
+        return self.tokenizer.apply_chat_template(turns, add_generation_prompt=True, tokenize=False)
 
     def tokenize_prompt(self, text: str, *, chat: bool | None = False) -> list[int]:
         """A generation prompt's token ids: the tokenizer's special tokens added as its

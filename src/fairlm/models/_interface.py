@@ -128,8 +128,24 @@ class ScoringLM(Protocol):
         batch_size: int | None = None,
         progress: bool | str = False,
         min_new_tokens: int = 0,
+        keys: Sequence[str] | None = None,
     ) -> list[list[str]]:
         """Continuations of each prompt (the prompt not repeated): ``result[i][j]`` is
         sample j of prompt i. Greedy unless ``do_sample``; sampling is seeded by
-        ``seed``."""
+        ``seed``, and each prompt draws from a stream of its own named by ``keys``
+        (default: the prompt), so the texts do not depend on batching."""
+        ...
+
+    @property
+    def chat_template_hash(self) -> str | None:
+        """A short identity of the model's chat template, None when it has none (a base
+        model, asked with plain prompts)."""
+        ...
+
+    def chat_prompt(self, user: str, *, system: str | None = None) -> str:
+        """The text of a chat conversation with one user turn (after ``system``, or the
+        template's own default system prompt when ``system`` is None), ending where the
+        assistant's answer begins: exactly what the tokenizer's ``apply_chat_template``
+        gives with ``add_generation_prompt=True``. Raises for a model without a chat
+        template."""
         ...
