@@ -260,17 +260,20 @@ class _progress_bar:
         self._bar = None
 
     def __enter__(self) -> Callable[[int], object]:
-        from tqdm import tqdm
+        import sys
+
+        from fairlm._progress import progress_bar
 
         total, desc, enabled = self._args
-        # disable=None: tqdm shows the bar only when stderr is a terminal
-        self._bar = tqdm(
+        if enabled is None:  # by default only when stderr is a terminal
+            enabled = sys.stderr.isatty()
+        self._bar = progress_bar(
             total=total,
             desc=desc,
             unit="B",
             unit_scale=True,
             unit_divisor=1024,
-            disable=None if enabled is None else not enabled,
+            enabled=enabled,
             leave=False,
         )
         return self._bar.update

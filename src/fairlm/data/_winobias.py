@@ -124,21 +124,8 @@ def _occupation_pattern(occupations: list[str]) -> tuple[re.Pattern[str], dict[s
     return pattern, {n.lower(): n for n in occupations}
 
 
-def parse_winobias_line(
-    line: str,
-    *,
-    split: Literal["dev", "test"],
-    stereotype: Literal["pro", "anti"],
-    type: Literal[1, 2],  # noqa: A002 - the data set's own name for it
-    occupations: tuple[re.Pattern[str], dict[str, str]],
-) -> WinoBiasExample:
-    """Parse one line; raises ValueError saying what is wrong."""
-    m = _LINE.match(line)
-    if not m:
-        raise ValueError("expected '<number> <sentence>'")
-    number, raw = int(m.group(1)), m.group(2)
-
-    # remove the brackets, keeping each mention's span in the cleaned sentence
+def _unbracket(raw: str) -> tuple[str, list[Span]]:
+    """The sentence without brackets, and each bracketed mention's span in it."""
     parts: list[str] = []
     spans: list[Span] = []
     pos = 0
@@ -156,16 +143,11 @@ def parse_winobias_line(
         raise ValueError("unbalanced or nested brackets")
     if len(spans) < 2:
         raise ValueError(f"expected 2 or more [bracketed] mentions, found {len(spans)}")
+    return sentence, spans
 
-    pattern, canonical = occupations
-    ref_span, pronoun_spans = spans[0], spans[1:]
-    referent = sentence[slice(*ref_span)]
-    ref_match = pattern.search(referent)
-    if ref_match is None:
-        raise ValueError(f"the first mention {referent!r} names no known occupation")
-    ref_occupation = canonical[ref_match.group(1).lower()]
 
-    pronouns = [sentence[slice(*s)] for s in pronoun_spans]
+def _pronoun_gender(pronouns: list[str]) -> str:
+    """``male`` or ``female``: the one gender all the pronoun mentions share."""
     genders = set()
     for p in pronouns:
         if p.lower() in _MALE:
@@ -176,8 +158,18 @@ def parse_winobias_line(
             raise ValueError(f"mention {p!r} is not a gendered pronoun")
     if len(genders) != 1:
         raise ValueError(f"pronouns of both genders: {pronouns}")
+    return genders.pop()
 
-    other = None
+
+def _other_occupation(
+    sentence: str,
+    ref_span: Span,
+    ref_occupation: str,
+    occupations: tuple[re.Pattern[str], dict[str, str]],
+) -> tuple[int, int, str]:
+    """(start, end, occupation) of the first occupation other than the referent's, its
+    determiner included."""
+    pattern, canonical = occupations
     for om in pattern.finditer(sentence):
         if om.start() < ref_span[1] and om.end() > ref_span[0]:
             continue  # the referent itself
@@ -188,11 +180,34 @@ def parse_winobias_line(
         det = _DETERMINER.search(sentence, 0, start)
         if det is not None:
             start = det.start()
-        other = (start, om.end(), occupation)
-        break
-    if other is None:
-        raise ValueError(f"no second occupation besides {ref_occupation!r}")
+        return start, om.end(), occupation
+    raise ValueError(f"no second occupation besides {ref_occupation!r}")
 
+
+def parse_winobias_line(
+    line: str,
+    *,
+    split: Literal["dev", "test"],
+    stereotype: Literal["pro", "anti"],
+    type: Literal[1, 2],  # noqa: A002 - the data set's own name for it
+    occupations: tuple[re.Pattern[str], dict[str, str]],
+) -> WinoBiasExample:
+    """Parse one line; raises ValueError saying what is wrong."""
+    m = _LINE.match(line)
+    if not m:
+        raise ValueError("expected '<number> <sentence>'")
+    number = int(m.group(1))
+    sentence, spans = _unbracket(m.group(2))
+    pattern, canonical = occupations
+    ref_span, pronoun_spans = spans[0], spans[1:]
+    referent = sentence[slice(*ref_span)]
+    ref_match = pattern.search(referent)
+    if ref_match is None:
+        raise ValueError(f"the first mention {referent!r} names no known occupation")
+    ref_occupation = canonical[ref_match.group(1).lower()]
+    pronouns = [sentence[slice(*s)] for s in pronoun_spans]
+    gender = _pronoun_gender(pronouns)
+    other = _other_occupation(sentence, ref_span, ref_occupation, occupations)
     return WinoBiasExample(
         id=f"{split}-{stereotype}-type{type}-{number:03d}",
         split=split,
@@ -205,7 +220,7 @@ def parse_winobias_line(
         referent_occupation=ref_occupation,
         pronoun=pronouns[0],
         pronoun_span=pronoun_spans[0],
-        pronoun_gender=genders.pop(),  # type: ignore[arg-type]
+        pronoun_gender=gender,  # type: ignore[arg-type]
         other=sentence[other[0] : other[1]],
         other_span=(other[0], other[1]),
         other_occupation=other[2],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -567,13 +566,7 @@ def _common_prefixes(ids: list[list[int]], groups: Sequence[Any] | None) -> list
 def _progress_bar(total: int, progress: bool | str):
     if not progress or total <= 0:
         return None
-    from tqdm.auto import tqdm
+    from fairlm._progress import progress_bar
 
     desc = progress if isinstance(progress, str) else "scoring"
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit="tok",
-        leave=False,
-        disable=os.environ.get("FAIRLM_NO_PROGRESS") == "1",
-    )
+    return progress_bar(total=total, desc=desc, unit="tok", leave=False)
