@@ -50,6 +50,12 @@ class AuditConfig(ModelOptions):
         help="sentence scoring protocol for crows_pairs, stereoset and winobias: "
         "bias-bench or lm-eval (default: each benchmark's own, bias-bench)",
     )
+    chat: Literal["auto", "on", "off"] = option(
+        "auto",
+        help="ask the assistant benchmarks (decisions, bbq_chat, stereotype_agreement, "
+        "counterfactual_answers, discrim_eval) through the model's chat template: auto "
+        "(default: when the model has one), on (required), off (plain prompts)",
+    )
     data_dir: str | None = option(
         None, help="benchmark data folder (default: $FAIRLM_DATA_DIR, then the cache)"
     )
@@ -112,6 +118,7 @@ class AuditConfig(ModelOptions):
             "seed": self.seed,
             "n_bootstrap": self.bootstrap,
             "confidence": self.confidence,
+            "chat": self.chat,  # taken by the benchmarks whose __init__ accepts it
         }
         if self.protocol is not None:
             options["protocol"] = self.protocol
@@ -127,6 +134,7 @@ class AuditConfig(ModelOptions):
             "confidence": self.confidence,
             "dtype": self.dtype,
             "protocol": self.protocol,
+            "chat": self.chat,
             "benchmark_args": self.benchmark_args,
         }
 
