@@ -173,3 +173,23 @@ def test_chat_prompt_is_the_tokenizers_own_template(tiny_llama_dir) -> None:
         assert lm.chat_prompt("Hi?", system=system) == want
     assert len(lm.chat_template_hash) == 16
     assert FakeLM().chat_prompt("Hi?").endswith("<|assistant|>\n")
+
+
+def test_generate_chat_takes_a_system_prompt(tiny_llama_dir) -> None:
+    """generate(chat=True, system=...) generates from chat_prompt(user, system=...)."""
+    from transformers import AutoTokenizer
+
+    from fairlm.models import load_model
+
+    lm = load_model(tiny_llama_dir)
+    tok = AutoTokenizer.from_pretrained(tiny_llama_dir)
+    tok.chat_template = (
+        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}<|assistant|>{% endif %}"
+    )
+    lm.tokenizer = tok
+    for system in (None, "Be fair."):
+        text = lm.chat_prompt("Hi?", system=system)
+        want = lm.generate([text], max_new_tokens=6, chat=False)
+        assert lm.generate(["Hi?"], max_new_tokens=6, chat=True, system=system) == want
+    assert FakeLM().generate(["Hi?"], chat=True, system="x") == FakeLM().generate(["Hi?"])

@@ -197,10 +197,11 @@ class FakeLM(ScoringLM):
         progress: bool | str = False,
         min_new_tokens: int = 0,
         keys: Sequence[str] | None = None,
+        system: str | None = None,
     ) -> list[list[str]]:
         """Words from a small vocabulary, seeded by the prompt (or its key); the decoding
-        settings other than ``do_sample``, ``seed`` and the token counts are accepted and
-        ignored."""
+        settings other than ``do_sample``, ``seed`` and the token counts (``chat`` and
+        ``system`` included) are accepted and ignored."""
         if not 0 <= min_new_tokens <= max_new_tokens:
             raise ScoringError(
                 f"min_new_tokens={min_new_tokens} must be between 0 and "

@@ -359,13 +359,15 @@ class LanguageModel(ScoringLM):
         progress: bool | str = False,
         min_new_tokens: int = 0,
         keys: Sequence[str] | None = None,
+        system: str | None = None,
     ) -> list[list[str]]:
         """Continuations of each prompt: ``result[i][j]`` is sample j of prompt i.
 
         Greedy by default; ``do_sample=True`` samples (seeded by ``seed``; each prompt
         draws from a random stream of its own, named by ``keys``, default the prompt
         itself, so the texts do not depend on batching). ``chat`` wraps each prompt in
-        the model's chat template as a user turn. ``batch_size`` is how many rows decode
+        the model's chat template as a user turn, after ``system`` (None: the template's
+        default system prompt). ``batch_size`` is how many rows decode
         at once (default 128). Runs on fairlm's generation engine (continuous batching,
         :mod:`fairlm.models._generation`), or on transformers' ``generate`` for a model
         whose generation config asks for logits processors the engine does not apply.
@@ -381,7 +383,7 @@ class LanguageModel(ScoringLM):
                 f"min_new_tokens={min_new_tokens} must be between 0 and "
                 f"max_new_tokens={max_new_tokens}"
             )
-        texts = self._generation_texts(prompts, chat)
+        texts = self._generation_texts(prompts, chat, system)
         if keys is not None and len(keys) != len(texts):
             raise ScoringError(f"{len(keys)} keys for {len(texts)} prompts")
         why_not = _generation.supports(self.model)
@@ -419,9 +421,11 @@ class LanguageModel(ScoringLM):
         decode = self.tokenizer.batch_decode
         return [decode(rows, skip_special_tokens=True) for rows in out]
 
-    def _generation_texts(self, prompts: Sequence[str], chat: bool | None) -> list[str]:
+    def _generation_texts(
+        self, prompts: Sequence[str], chat: bool | None, system: str | None = None
+    ) -> list[str]:
         prompts = self._check_texts(prompts, "prompt")
-        return [self.chat_prompt(p) for p in prompts] if chat else prompts
+        return [self.chat_prompt(p, system=system) for p in prompts] if chat else prompts
 
     # ----------------------------------------------------------------- chat
     @property

@@ -129,11 +129,14 @@ class ScoringLM(Protocol):
         progress: bool | str = False,
         min_new_tokens: int = 0,
         keys: Sequence[str] | None = None,
+        system: str | None = None,
     ) -> list[list[str]]:
         """Continuations of each prompt (the prompt not repeated): ``result[i][j]`` is
         sample j of prompt i. Greedy unless ``do_sample``; sampling is seeded by
         ``seed``, and each prompt draws from a stream of its own named by ``keys``
-        (default: the prompt), so the texts do not depend on batching."""
+        (default: the prompt), so the texts do not depend on batching. With ``chat``
+        each prompt is the user turn of :meth:`chat_prompt` after ``system`` (None: the
+        template's default system prompt)."""
         ...
 
     @property
