@@ -4,7 +4,14 @@ The command line prints these as one line (``error: ...``) and exits non-zero; a
 else is a bug in fairlm and keeps its traceback.
 """
 
-__all__ = ["FairlmError", "DataError", "ModelError", "ScoringError", "UnknownNameError"]
+__all__ = [
+    "FairlmError",
+    "DataError",
+    "ModelError",
+    "OutputError",
+    "ScoringError",
+    "UnknownNameError",
+]
 
 
 class FairlmError(Exception):
@@ -17,6 +24,16 @@ class DataError(FairlmError):
 
 class ModelError(FairlmError):
     """A model cannot be found or loaded."""
+
+
+class OutputError(FairlmError, OSError):
+    """A file or folder fairlm was asked to write cannot be written: read-only, a folder
+    where a file is needed (or a file where a folder is), or in use by another run.
+
+    Also an ``OSError``, so code that catches failed writes keeps catching it."""
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror) tuples
+        return str(self.args[0]) if self.args else ""
 
 
 class ScoringError(FairlmError):

@@ -63,14 +63,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args._run(args) or 0)
     except ConfigError as exc:  # name the flag, not the field
         flag = "--" + exc.field.replace("_", "-")
-        print(f"fairlm {args.command}: error: {flag} {exc.problem}", file=sys.stderr)
-        return 2
+        return _error(args.command, f"{flag} {exc.problem}")
     except FairlmError as exc:
-        print(f"fairlm {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(args.command, str(exc))
+    except OSError as exc:  # a file or folder the user named: missing, read-only, disk full
+        return _error(args.command, _os_error_text(exc))
     except KeyboardInterrupt:
         print(f"fairlm {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _error(command: str, message: str) -> int:
+    """Print ``fairlm COMMAND: error: MESSAGE`` as one line (control characters, newlines
+    included, shown as escapes) and return exit code 2."""
+    from fairlm._text import terminal_text
+
+    print(f"fairlm {command}: error: {terminal_text(message)}", file=sys.stderr)
+    return 2
+
+
+def _os_error_text(exc: OSError) -> str:
+    """``/x/y: Permission denied`` from an ``OSError`` (its words, and the path if any)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    return reason
 
 
 if __name__ == "__main__":

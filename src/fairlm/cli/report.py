@@ -1,7 +1,8 @@
 """Write one self-contained HTML fairness report from saved audit runs.
 
 Reads results.json and samples_<benchmark>.jsonl from each RUN_DIR (never runs a model)
-and writes an HTML file with no external resources, plus model_card.md next to it.
+and writes an HTML file with no external resources, plus model_card.md next to it
+(model_card.new.md instead when you have edited model_card.md: your edits are kept).
 Give several run directories (for example before and after debiasing) to compare them
 side by side. A JSON file written by `fairlm data-audit --output` may be given among
 them (or alone): it is shown as a "Training data" section.
@@ -44,6 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fairlm._io import check_writable, owned_target
+    from fairlm._text import terminal_text
     from fairlm.errors import FairlmError
     from fairlm.report import write_report
     from fairlm.report._data_audit import is_data_audit_file
@@ -60,11 +63,13 @@ def run(args: argparse.Namespace) -> int:
             )
     base = dirs[-1] if dirs[-1].is_dir() else dirs[-1].parent
     output = Path(opts.output) if opts.output else base / "report.html"
-    if output.exists() and output.is_dir():
-        raise FairlmError(f"--output {output} is a directory; give a file name such as report.html")
+    if output.is_dir():
+        raise FairlmError(f"--output {output} is a folder; give a file name such as report.html")
+    check_writable(output, what="--output")
+    card = owned_target(output.parent / "model_card.md")
     path = write_report(dirs, output, title=opts.title, labels=labels)
     if all(is_data_audit_file(p) for p in dirs):
-        print(f"wrote {path}")  # no audit run, so no model card
+        print(f"wrote {terminal_text(path)}")  # no audit run, so no model card
     else:
-        print(f"wrote {path} and {path.parent / 'model_card.md'}")
+        print(f"wrote {terminal_text(path)} and {terminal_text(card)}")
     return 0

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from fairlm import __version__
-from fairlm._io import atomic_write_text
+from fairlm._io import atomic_write_text, write_owned_text
 from fairlm.report._benchmarks import GENERAL_CAVEATS
 from fairlm.report._compare import CHANGE_RULE
 from fairlm.report._data_audit import DataAudit, training_data
@@ -53,14 +53,15 @@ def write_report(
     ``run_dirs`` are audit runs and data-audit JSON files (a JSON file whose ``kind`` is
     ``fairlm.data_audit``); the latter fill the "Training data" section. Reads only
     saved files; both outputs are written atomically, the model card only when there is
-    at least one audit run.
+    at least one audit run, and never over a user's edits (``model_card.new.md`` then:
+    see :func:`fairlm._io.write_owned_text`).
     """
     runs, audits = load_inputs([Path(p) for p in run_dirs], labels=labels)
     card = build_model_card(runs) if runs else ""
     html = render(runs, title=title, model_card=card, audits=audits)
     out = Path(output)
     if runs:
-        atomic_write_text(out.parent / "model_card.md", card)
+        write_owned_text(out.parent / "model_card.md", card)
     return atomic_write_text(out, html)
 
 
