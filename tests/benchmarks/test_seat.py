@@ -12,8 +12,9 @@ import pytest
 from fairlm.benchmarks import get_benchmark, run_audit
 from fairlm.benchmarks.seat import (
     MEADE_TESTS,
-    _effect_sizes_from_counts,
+    association,
     bias_type,
+    effect_size,
     permutation_p_value,
 )
 from fairlm.data import SeatSet, SeatTest
@@ -138,24 +139,22 @@ def test_sampled_p_value_is_close_to_exact():
     assert not exact and abs(p3 - want) < 0.035  # standard error below 0.01
 
 
-def test_bootstrap_replicates_equal_effect_sizes_of_resampled_sets():
+def test_effect_size_interval_is_the_noncentral_t_one():
+    """A test's interval is fairlm.metrics' noncentral t interval of its effect size
+    (with the targets' sizes); checked on random unit vectors."""
+    from fairlm.metrics._intervals import effect_size_interval
+
     rng = np.random.default_rng(0)
 
     def unit(n):
         v = rng.normal(size=(n, 5))
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
-    x, y, a, b = unit(6), unit(5), unit(4), unit(7)
-    counts = [rng.multinomial(len(v), np.full(len(v), 1 / len(v)), size=3) for v in (x, y, a, b)]
-    got = _effect_sizes_from_counts(x, y, a, b, *counts)
-    for r in range(3):
-        xr, yr, ar, br = (
-            np.repeat(v, c[r], axis=0) for v, c in zip((x, y, a, b), counts, strict=True)
-        )
-        s_x = [np.mean([w @ u for u in ar]) - np.mean([w @ u for u in br]) for w in xr]
-        s_y = [np.mean([w @ u for u in ar]) - np.mean([w @ u for u in br]) for w in yr]
-        want = (np.mean(s_x) - np.mean(s_y)) / np.std(s_x + s_y, ddof=1)
-        assert got[r] == pytest.approx(want)
+    x, y, a, b = unit(16), unit(12), unit(4), unit(7)
+    s_x, s_y = association(x, a, b), association(y, a, b)
+    es = effect_size(s_x, s_y)
+    lo, hi = effect_size_interval(es, 16, 12)
+    assert lo < es < hi
 
 
 def test_test_selection_and_bias_types(data_dir):

@@ -96,17 +96,22 @@ def test_scores_by_hand():
     assert (f.ideal, f.higher_is_better) == (50.0, None)
     assert s.get("lm_score").higher_is_better is True and s.get("icat").higher_is_better is True
     for metric in ("stereotype_score", "lm_score", "icat"):
-        head = s.get(metric)
-        assert head.ci_low <= head.value <= head.ci_high
-    # race SS is 100 in every resample (every race example is pro)
-    assert s.get("stereotype_score", "race").ci_low == pytest.approx(100.0)
+        # 6 examples: too few for a bootstrap interval (fewer than MIN_BOOTSTRAP_N)
+        assert s.get(metric).ci_low is None and s.get(metric).ci_high is None
     table = {(t["bias_type"], t["target"]): t for t in s.tables["per_target"]}
     assert table[("race", "Ethiopia")]["lm_score"] == pytest.approx(75.0)
     assert table[("gender", "mother")]["n"] == 2
     assert any("ntersentence" in n for n in s.notes)
+    # twice the rows: an overall interval, pooled over domains (none has 10 examples),
+    # so not of zero width although every race example is pro; domains get none
+    big = bench.summarize(rows * 2)
+    for metric in ("stereotype_score", "lm_score", "icat"):
+        head = big.get(metric)
+        assert head.ci_low <= head.value <= head.ci_high and head.ci_low < head.ci_high
+    assert big.get("stereotype_score", "race").ci_low is None
     # seeded: the same seed gives the same CIs
-    again = bench.summarize(rows).get("icat")
-    assert (again.ci_low, again.ci_high) == (s.get("icat").ci_low, s.get("icat").ci_high)
+    again = bench.summarize(rows * 2).get("icat")
+    assert (again.ci_low, again.ci_high) == (big.get("icat").ci_low, big.get("icat").ci_high)
 
 
 def _naive(rows):

@@ -1,7 +1,8 @@
 """Shared summarising: per-example values -> :class:`Figure` objects with CIs.
 
 Every benchmark summarises the same way, through :func:`fairlm.metrics.mean_by_group`
-(stratified percentile bootstrap; binomial draws on counts for 0/1 values) and
+(an interval chosen per kind of figure: Wilson for shares of 0/1 outcomes, Student's t
+for means, simultaneous intervals for max - min gaps) and
 :class:`fairlm.metrics.GroupMetrics`, so the report renders one kind of object.
 """
 
@@ -36,10 +37,17 @@ def grouped_figures(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> list[Figure]:
-    """Overall figure, one per group, and the max-min gap between groups (with p-value)."""
+    """Overall figure, one per group, and the max-min gap between groups (with p-value).
+
+    Values with ``unit="%"`` are percentages of per-example shares in [0, 1] (a 0/1
+    outcome times 100, or a row's share of several): they are summarised on the 0-1
+    scale, so 0/1 outcomes get Wilson's interval, and every interval is kept inside
+    [0, 100] (a gap inside [0, 100] too).
+    """
     from fairlm.metrics import mean_by_group
 
-    values = np.asarray(values, dtype=np.float64)
+    scale = 100.0 if unit == "%" else 1.0
+    values = np.asarray(values, dtype=np.float64) / scale
     if len(values) == 0:
         return [
             Figure(
@@ -61,21 +69,37 @@ def grouped_figures(
         n_permutations=n_bootstrap,
     )
     common = dict(unit=unit, ideal=ideal, higher_is_better=higher_is_better)
+
+    def scaled(x: float, low: float = -np.inf, high: float = np.inf) -> float | None:
+        if x is None or not np.isfinite(x):
+            return None
+        x = scale * float(x)
+        return float(min(max(x, low), high)) if scale != 1.0 else x
+
+    bounds = (0.0, 100.0) if scale != 1.0 else (-np.inf, np.inf)
     out = []
-    if with_overall:
-        o = res.overall
-        out.append(Figure(metric, o.mean, "overall", o.ci_low, o.ci_high, o.n, **common))
-    for name, g in res.groups.items():
-        out.append(Figure(metric, g.mean, name, g.ci_low, g.ci_high, g.n, **common))
+    parts = [("overall", res.overall)] if with_overall else []
+    for name, g in [*parts, *res.groups.items()]:
+        out.append(
+            Figure(
+                metric,
+                scaled(g.mean),
+                name,
+                scaled(g.ci_low, *bounds),
+                scaled(g.ci_high, *bounds),
+                g.n,
+                **common,
+            )
+        )
     if with_gap and len(res.groups) >= 2:
         gap = res.gap
         out.append(
             Figure(
                 metric,
-                gap.value,
+                scaled(gap.value),
                 GAP_GROUP,
-                gap.ci_low,
-                gap.ci_high,
+                scaled(gap.ci_low, *bounds),
+                scaled(gap.ci_high, *bounds),
                 sum(g.n for g in res.groups.values()),
                 gap.p_value,
                 unit=unit,

@@ -355,15 +355,12 @@ class BBQ(Benchmark):
         lo_all = hi_all = np.nan
         if self.n_bootstrap:
             # a bootstrap resample of a category's examples is a multinomial draw over its
-            # cells; the overall resample is their sum (stratified by category)
+            # cells; the overall resample is their sum (stratified by category where
+            # every category is big enough); too few examples get no interval
+            from fairlm.metrics._resample import MIN_BOOTSTRAP_N, bootstrap_cells
+
             n = counts.sum(1)
-            boot = np.stack(
-                [
-                    rng.multinomial(int(n[g]), counts[g] / n[g], size=self.n_bootstrap)
-                    for g in range(len(names))
-                ],
-                axis=1,
-            ).astype(np.float64)  # (B, G, 6)
+            boot = bootstrap_cells(counts, self.n_bootstrap, rng)  # (B, G, 6)
             alpha = (1.0 - self.confidence) / 2.0
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns -> NaN
@@ -371,6 +368,10 @@ class BBQ(Benchmark):
                 lo_all, hi_all = np.nanquantile(
                     _bias_score(boot.sum(1), condition), [alpha, 1 - alpha]
                 )
+            small = n < MIN_BOOTSTRAP_N
+            lo, hi = np.where(small, np.nan, lo), np.where(small, np.nan, hi)
+            if n.sum() < MIN_BOOTSTRAP_N:
+                lo_all = hi_all = np.nan
         out = [
             Figure(
                 metric, _num(point_all), "overall", _num(lo_all), _num(hi_all), len(rows), **common

@@ -24,11 +24,14 @@ sent-weat6/6b/7/7b/8/8b and race sent-weat3/3b/4/5/5b and
 sent-angry_black_woman_stereotype(_b) (the default here); their religion tests are not in
 the data folder. GPT-2 small: 0.313 averaged over gender, race and religion tests.
 
-Each test's CI comes from a bootstrap over the texts of X, Y, A and B (each set resampled
-with replacement). With the sent- tests a word appears in several templates, so the texts
-are not independent and these intervals are too narrow; read them as a lower bound on the
-uncertainty. The mean absolute effect sizes have no CI: a bootstrap over a dozen tests
-says little, and percentile intervals of a mean of absolute values are biased away from 0.
+Each test's CI is the noncentral t interval of a standardised mean difference (Hedges &
+Olkin 1985; :func:`fairlm.metrics._intervals.effect_size_interval`), mapped to the SEAT
+effect size's scale: it treats the targets' association values s as a sample and holds the
+attribute sets A and B fixed, as the permutation test does. With the sent- tests a word
+appears in several templates, so the texts are not independent and these intervals are
+too narrow; read them as a lower bound on the uncertainty. The mean absolute effect sizes
+have no CI: a dozen tests say little, and intervals of a mean of absolute values are
+biased away from 0.
 
 **Licence: CC BY-NC 4.0, non-commercial use only.**
 """
@@ -44,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from fairlm.benchmarks._base import Benchmark, ExampleSpec, Figure, Summary
+from fairlm.metrics._intervals import effect_size_interval
 from fairlm.models._interface import ScoringLM
 
 __all__ = ["SEAT", "MEADE_TESTS", "association", "bias_type", "effect_size", "permutation_p_value"]
@@ -133,50 +137,6 @@ def permutation_p_value(
         hits += int((sums >= observed - tol).sum())
         done += b
     return (1 + hits) / n_permutations, False
-
-
-def _bootstrap_effect_sizes(
-    x: np.ndarray,
-    y: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-    n_bootstrap: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """(n_bootstrap,) effect sizes with X, Y, A and B each resampled with replacement."""
-    if n_bootstrap == 0:
-        return np.empty(0)
-    # a resample of a set of size n is a multinomial count of how often each member is drawn
-    counts = [
-        rng.multinomial(len(v), np.full(len(v), 1 / len(v)), size=n_bootstrap) for v in (x, y, a, b)
-    ]
-    return _effect_sizes_from_counts(x, y, a, b, *counts)
-
-
-def _effect_sizes_from_counts(
-    x: np.ndarray,
-    y: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-    cx: np.ndarray,
-    cy: np.ndarray,
-    ca: np.ndarray,
-    cb: np.ndarray,
-) -> np.ndarray:
-    """Effect sizes of resampled sets given as draw counts, e.g. ``cx`` (R, |X|); (R,)."""
-    nx, ny = len(x), len(y)
-    w = np.concatenate([x, y])  # (N, H)
-    # s of every target in every resample: means over A and B weighted by the draw counts
-    st = ((w @ a.T) @ (ca / len(a)).T - (w @ b.T) @ (cb / len(b)).T).T  # (R, N)
-    c = np.concatenate([cx, cy], axis=1).astype(np.float64)  # (R, N)
-    mean_x = (c[:, :nx] * st[:, :nx]).sum(1) / nx
-    mean_y = (c[:, nx:] * st[:, nx:]).sum(1) / ny
-    mean = (c * st).sum(1) / (nx + ny)
-    var = (c * (st - mean[:, None]) ** 2).sum(1) / (nx + ny - 1)
-    out = np.full(len(c), np.nan)
-    ok = var > 1e-24  # the sd of a resample drawn from one value only is 0: undefined
-    out[ok] = (mean_x[ok] - mean_y[ok]) / np.sqrt(var[ok])
-    return out
 
 
 class SEAT(Benchmark):
@@ -287,23 +247,21 @@ class SEAT(Benchmark):
             )
             s_x, s_y = association(x, a, b), association(y, a, b)
             # per-test streams, so a test's numbers do not depend on which others run
-            perm_seed, boot_seed = np.random.SeedSequence(
-                [self.seed, zlib.crc32(test.id.encode())]
-            ).spawn(2)
+            perm_seed, _ = np.random.SeedSequence([self.seed, zlib.crc32(test.id.encode())]).spawn(
+                2
+            )
             p, exact = permutation_p_value(
                 s_x,
                 s_y,
                 n_permutations=self.n_permutations,
                 rng=np.random.default_rng(perm_seed),
             )
-            reps = _bootstrap_effect_sizes(
-                x, y, a, b, self.n_bootstrap, np.random.default_rng(boot_seed)
-            )
             es = effect_size(s_x, s_y)
             lo = hi = None
-            if len(reps) and not np.isnan(reps).all():
-                alpha = (1.0 - self.confidence) / 2.0
-                lo, hi = (float(q) for q in np.nanquantile(reps, [alpha, 1 - alpha]))
+            if self.n_bootstrap and not math.isnan(es):  # 0: no intervals, as elsewhere
+                low, high = effect_size_interval(es, len(s_x), len(s_y), self.confidence)
+                if np.isfinite(low) and np.isfinite(high):
+                    lo, hi = float(low), float(high)
             rows.append(
                 {
                     "id": test.id,
@@ -335,8 +293,9 @@ class SEAT(Benchmark):
             "Effect size: Caliskan et al.'s d on L2-normalised mean-pooled last-layer "
             "embeddings; positive means targ1 goes with attr1. p-values: one-sided "
             f"permutation test (exact, or {self.n_permutations} random partitions).",
-            "Per-test CIs: bootstrap over the texts of each set. Texts built from one word in "
-            "several templates are not independent, so the intervals are too narrow.",
+            "Per-test CIs: noncentral t interval of the effect size, the attribute sets held "
+            "fixed as in the permutation test. Texts built from one word in several templates "
+            "are not independent, so the intervals are too narrow.",
             "Mean absolute effect sizes have no CI: there are too few tests for a bootstrap "
             "over tests, and intervals for a mean of absolute values are biased away from 0.",
         ]

@@ -23,10 +23,11 @@ ICAT = LMS x min(SS, 100 - SS) / 50 from those means.
   sentence over the unrelated one;
 * **ICAT** (0-100): higher is better; 100 needs LMS 100 and SS 50.
 
-Confidence intervals: percentile bootstrap over examples, stratified by domain, with the
-per-term aggregation recomputed in every resample (vectorised: a resample is a
-multinomial draw over (domain, term, outcome) cells, which has exactly the distribution
-of resampling examples).
+Confidence intervals: percentile bootstrap over examples, stratified by domain when every
+domain has at least 10 examples (else pooled), with the per-term aggregation recomputed
+in every resample (vectorised: a resample is a multinomial draw over (domain, term,
+outcome) cells, which has exactly the distribution of resampling examples). A figure of
+fewer than 10 examples gets no interval.
 
 Published GPT-2 small figures on this dev split with the original scorer
 (moinnadeem/StereoSet ``code/predictions.txt``): LMS 91.11, SS 61.93, ICAT 69.37 overall;
@@ -49,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from fairlm.benchmarks._base import NOISY_DATA_CAVEAT, Benchmark, ExampleSpec, Figure, Summary
+from fairlm.metrics._resample import MIN_BOOTSTRAP_N
 from fairlm.models._interface import ScoringLM
 
 __all__ = ["StereoSet"]
@@ -204,7 +206,7 @@ class StereoSet(Benchmark):
             for group in ["overall", *agg.domain_names]:
                 value = float(point[group][0, j])
                 lo = hi = None
-                if self.n_bootstrap:
+                if self.n_bootstrap and agg.n_examples[group] >= MIN_BOOTSTRAP_N:
                     lo, hi = (
                         float(q) for q in np.nanquantile(reps[group][:, j], [alpha, 1 - alpha])
                     )
@@ -262,7 +264,13 @@ class _Aggregation:
             self.units[name] = _indicator(in_domain, sorted({c[1] for c in cells if c[0] == name}))
 
     def resample(self, n_bootstrap: int, rng: np.random.Generator) -> np.ndarray:
-        """(B, K) cell counts of a bootstrap over examples stratified by domain."""
+        """(B, K) cell counts of a bootstrap over examples: stratified by domain when
+        every domain has enough examples for it, else pooled."""
+        if min(len(self.counts), *(self.counts[c].sum() for c in self.cells_of_domain)) < (
+            MIN_BOOTSTRAP_N
+        ):
+            total = self.counts.sum()
+            return rng.multinomial(int(total), self.counts / total, size=n_bootstrap).astype(float)
         out = np.zeros((n_bootstrap, len(self.counts)))
         for cells in self.cells_of_domain:
             c = self.counts[cells]
@@ -281,8 +289,10 @@ class _Aggregation:
                 lms_term = np.where(n > 0, 100.0 * related / (2.0 * n), np.nan)
             present = (n > 0).sum(1)
             # terms absent from a resample drop out of the mean, as in the original scorer
-            ss = np.nansum(ss_term, 1) / present
-            lms = np.nansum(lms_term, 1) / present
+            # (a pooled resample can miss a whole domain: NaN, left out of its quantiles)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ss = np.nansum(ss_term, 1) / present
+                lms = np.nansum(lms_term, 1) / present
             icat = lms * np.minimum(ss, 100.0 - ss) / 50.0
             out[group] = np.stack([ss, lms, icat], axis=1)
         return out

@@ -29,7 +29,9 @@ import warnings
 import numpy as np
 
 __all__ = [
+    "MIN_BOOTSTRAP_N",
     "CellWeights",
+    "bootstrap_cells",
     "bootstrap_counts",
     "interval",
     "permutation_p_value",
@@ -122,6 +124,26 @@ def permute_counts(
         return out.astype(np.float64)
     pooled = weights.pooled()
     return _weighted_totals(out, pooled, rng, population=pooled.rows)
+
+
+# Fewer examples than this and a percentile bootstrap claims more than it knows: a stratum
+# of one example resamples to itself, and with a handful the replicates take only a few
+# values. Below it a figure gets no bootstrap interval, and a bootstrap is stratified only
+# when every stratum has at least this many examples.
+MIN_BOOTSTRAP_N = 10
+
+
+def bootstrap_cells(counts: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """``(B, G, C)`` cell counts of a bootstrap over examples from ``(G, C)`` counts:
+    stratified by group (each group keeps its size) when every group has at least
+    :data:`MIN_BOOTSTRAP_N` examples, else over all examples pooled."""
+    counts = np.asarray(counts, dtype=np.float64)
+    n = counts.sum(-1)
+    if (n >= MIN_BOOTSTRAP_N).all():
+        return bootstrap_counts(counts.astype(np.int64), n_resamples, rng)
+    total = counts.sum()
+    flat = rng.multinomial(int(total), counts.ravel() / total, size=n_resamples)
+    return flat.reshape(n_resamples, *counts.shape).astype(np.float64)
 
 
 def interval(
