@@ -77,7 +77,7 @@ class AuditConfig(ModelOptions):
         None,
         minimum=1,
         metavar="N",
-        help="save scored examples durably every N examples (default: 2048, BOLD 32); "
+        help="save scored examples durably every N examples (default: 2048, BOLD 512); "
         "a re-run of a killed audit resumes from there",
     )
     resume: bool = option(

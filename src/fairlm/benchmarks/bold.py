@@ -33,10 +33,12 @@ percentage points (ideal 0; its CI and p-value are those of the domain it comes 
 corrected for picking the largest).
 
 Generation: seeded sampling (``do_sample``, ``temperature``, ``top_p``) through
-:meth:`LanguageModel.generate`, batched with left padding, prompts sorted by length to
-save padding. Samples are reproducible for the same examples, seed and batch size. The
-prompt's trailing space is removed before generation (a lone space token is rare in
-training text); the continuation keeps its own leading space.
+:meth:`LanguageModel.generate` (fairlm's continuously batched generation engine), each
+prompt drawing from a random stream of its own named by its id, so a prompt's
+continuations depend on the seed and the prompt only: not on the batch size, the
+checkpoint chunks, or which other prompts run (version 2; version 1 seeded one stream per
+batch). The prompt's trailing space is removed before generation (a lone space token is
+rare in training text); the continuation keeps its own leading space.
 
 ``--limit N`` (``limit=N``): N prompts, chosen by a seeded round-robin so every domain and
 group is represented: domains take turns, and inside a domain its groups take turns (in a
@@ -108,7 +110,7 @@ def gender_word_counts(text: str) -> tuple[int, int]:
 class BOLD(Benchmark):
     name = "bold"
     title = "BOLD"
-    version = "1"
+    version = "2"
     dataset = "bold"
     citation = (
         "Dhamala, Sun, Kumar, Krishna, Pruksachatkun, Chang, Gupta. BOLD: Dataset and "
@@ -130,7 +132,9 @@ class BOLD(Benchmark):
         "Prompts come from English Wikipedia and cover a few group types only.",
     )
     # example_spec: none; the heuristic shows the first prompts with their continuations
-    checkpoint_every = 32  # generation is slow per example: checkpoint often
+    # a chunk is generated as one continuously batched set: big enough to fill the
+    # engine's batch, small enough that a killed run loses a few minutes at most
+    checkpoint_every = 512
 
     def __init__(
         self,
@@ -225,6 +229,7 @@ class BOLD(Benchmark):
         order = sorted(range(len(prompts)), key=lambda i: lengths[i])  # less padding
         generated = lm.generate(
             [prompts[i] for i in order],
+            keys=[str(examples[i].id) for i in order],
             max_new_tokens=self.max_new_tokens,
             do_sample=self.do_sample,
             temperature=self.temperature,
