@@ -62,7 +62,13 @@ class AuditConfig(ModelOptions):
     output_dir: str | None = option(
         None,
         aliases=("--output-path",),
-        help="where to write results (default: runs/<model>)",
+        help="where to write results (default: runs/<model>-<UTC date-time>, a new folder); "
+        "a folder holding another run's results is refused unless --overwrite",
+    )
+    overwrite: bool = option(
+        False,
+        help="replace the results of another run (another model, other benchmarks or "
+        "settings) in --output-dir; without it such a folder is refused",
     )
     benchmark_args: BenchmarkArgs = option(
         (),
@@ -107,8 +113,15 @@ class AuditConfig(ModelOptions):
         return list(self.benchmarks)
 
     def output_path(self) -> Path:
-        """``output_dir``, or ``runs/<model name>``."""
-        return Path(self.output_dir or Path("runs") / Path(str(self.model)).name)
+        """``output_dir``, or a new folder ``runs/<model>-<UTC date-time>`` (chosen once
+        per config, so every call gives the same folder)."""
+        if self.output_dir:
+            return Path(self.output_dir)
+        if getattr(self, "_default_output", None) is None:
+            from fairlm.benchmarks._output import default_output_dir
+
+            self._default_output = default_output_dir(str(self.model))
+        return self._default_output
 
     def shared_options(self) -> dict[str, Any]:
         """The options every benchmark is built with (each takes those it accepts)."""
