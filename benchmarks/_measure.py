@@ -1,4 +1,5 @@
-"""Timing a whole command: wall seconds and the peak memory of its largest process."""
+"""Shared measuring helpers: a whole command's wall time and peak memory, and this
+machine's matrix-multiply rate (the yardstick for model FLOP/s)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,18 @@ def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-4000:]}")
     rss_gib = int(proc.stderr.strip().splitlines()[-1]) / 2**20
     return wall, rss_gib, proc.stdout + proc.stderr
+
+
+def gemm_flops(dtype, n: int = 1024, seconds: float = 3.0) -> float:
+    """Sustained FLOP/s of an n x n matrix multiply in ``dtype`` (a torch dtype) here."""
+    import torch
+
+    a = torch.randn(n, n, dtype=dtype)
+    b = torch.randn(n, n, dtype=dtype)
+    for _ in range(3):
+        a @ b
+    reps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        a @ b
+        reps += 1
+    return 2 * n**3 * reps / (time.perf_counter() - start)

@@ -32,18 +32,9 @@ import time
 
 import numpy as np
 import torch
+from _measure import gemm_flops
 
 LM_EVAL_WALL_S = 120.0  # reference, see the docstring
-
-
-def gemm_flops(dtype: torch.dtype, n: int = 1024, seconds: float = 3.0) -> float:
-    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
-    a @ b
-    reps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        a @ b
-        reps += 1
-    return 2 * n**3 * reps / (time.perf_counter() - start)
 
 
 def run_crows(dtype: str, protocol: str):

@@ -21,19 +21,7 @@ import time
 
 import numpy as np
 import torch
-
-
-def gemm_flops(dtype: torch.dtype, n: int = 1024, seconds: float = 3.0) -> float:
-    """Sustained FLOP/s of an n x n matrix multiply in ``dtype`` on this machine."""
-    a = torch.randn(n, n, dtype=dtype)
-    b = torch.randn(n, n, dtype=dtype)
-    for _ in range(3):
-        a @ b
-    reps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        a @ b
-        reps += 1
-    return 2 * n**3 * reps / (time.perf_counter() - start)
+from _measure import gemm_flops
 
 
 def naive(lm, texts: list[str]) -> tuple[float, int, np.ndarray]:
