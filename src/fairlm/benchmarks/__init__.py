@@ -51,6 +51,7 @@ BENCHMARKS.add("bbq", "fairlm.benchmarks.bbq:BBQ")
 BENCHMARKS.add("seat", "fairlm.benchmarks.seat:SEAT")
 BENCHMARKS.add("bold", "fairlm.benchmarks.bold:BOLD")
 BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
+BENCHMARKS.add("decisions", "fairlm.benchmarks.decisions:Decisions")
 BENCHMARKS.add("truthfulqa", "fairlm.benchmarks.truthfulqa:TruthfulQA")
 BENCHMARKS.add("xstest", "fairlm.benchmarks.xstest:XSTest")
 
