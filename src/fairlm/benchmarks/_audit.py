@@ -21,10 +21,11 @@ from fairlm import __version__
 from fairlm._environment import environment
 from fairlm._io import atomic_write_json, write_jsonl
 from fairlm._progress import progress_bar
-from fairlm._text import near_tie_text
+from fairlm._text import near_tie_text, terminal_text
 from fairlm.benchmarks._base import Benchmark
 from fairlm.benchmarks._config import AuditConfig
-from fairlm.benchmarks._journal import Journal, chunk_keys, run_identity
+from fairlm.benchmarks._journal import Journal, chunk_keys, remove_run_record, run_identity
+from fairlm.benchmarks._output import OutputFolder, run_record
 from fairlm.benchmarks._workers import Workers, workers_from_env
 from fairlm.errors import FairlmError
 
@@ -46,9 +47,11 @@ def audit(config: AuditConfig, *, log: Callable[[str], None] = print) -> dict[st
     Writes ``results.json`` and ``samples_<benchmark>.jsonl`` to
     ``config.output_path()`` (see :func:`run_audit`) and, unless ``config.report`` is
     off, the HTML report ``report.html`` beside them. Every benchmark's data is read
-    before the model is loaded, so a missing data set fails fast. Under ``accelerate
-    launch`` each process takes one device and a share of the work; only the main
-    process returns the results (the others ``{}``).
+    and the output folder checked and locked before the model is loaded, so a missing
+    data set or an unusable folder fails fast. A folder holding another run's results
+    is refused unless ``config.overwrite`` (see :mod:`fairlm.benchmarks._output`).
+    Under ``accelerate launch`` each process takes one device and a share of the work;
+    only the main process returns the results (the others ``{}``).
 
     >>> audit(AuditConfig(benchmarks="crows_pairs", limit=100))  # doctest: +SKIP
     """
@@ -57,31 +60,74 @@ def audit(config: AuditConfig, *, log: Callable[[str], None] = print) -> dict[st
         names, per_benchmark=dict(config.benchmark_args), **config.shared_options()
     )
     for bench in benches:  # fail on missing data before loading the model
-        bench.examples()
-    out = config.output_path()
+        _examples(bench, user_options=bool(config.benchmark_args.get(bench.name)))
     workers = workers_from_env()
-    device = config.device
-    if workers.world > 1 and device is None and workers.device.type != "cpu":
-        device = str(workers.device)  # one GPU per process
-    if workers.is_main:
-        log(f"loading {config.model} ({config.dtype})")
-    lm = config.load_model(device=device)
-    results = run_audit(
-        lm,
-        benches,
-        output_dir=out,
-        progress=config.progress,
-        log=log,
-        chunk_size=config.checkpoint_every,
-        resume=config.resume,
-        workers=workers,
-        extra_config=config.recorded(),
-    )
-    if results and config.report:
-        from fairlm.report import write_report
+    say = log if workers.is_main else (lambda _m: None)
+    out = config.output_path()
+    if workers.world > 1 and not config.output_dir:
+        out = Path(workers.gather(str(out))[0])  # the main process's folder, for everyone
+    folder = OutputFolder(out, overwrite=config.overwrite, log=say)
+    recorded = config.recorded()
+    planned = run_record({"name": str(config.model)}, recorded, benches)
+    _on_main(workers, lambda: folder.open(planned))
+    try:
+        if not config.output_dir:
+            say(f"writing to {out}")
+        device = config.device
+        if workers.world > 1 and device is None and workers.device.type != "cpu":
+            device = str(workers.device)  # one GPU per process
+        say(f"loading {config.model} ({config.dtype})")
+        lm = config.load_model(device=device)
+        model = lm.describe()
+        _on_main(workers, lambda: folder.check_model(model))
+        _on_main(workers, lambda: folder.begin(run_record(model, recorded, benches)))
+        results = run_audit(
+            lm,
+            benches,
+            output_dir=out,
+            progress=config.progress,
+            log=log,
+            chunk_size=config.checkpoint_every,
+            resume=config.resume,
+            workers=workers,
+            extra_config=recorded,
+        )
+        if results and config.report:
+            from fairlm.report import write_report
 
-        write_report([out], out / "report.html")
+            write_report([out], out / "report.html")
+    finally:
+        if workers.is_main:
+            folder.close()
     return results
+
+
+def _examples(bench: Benchmark, *, user_options: bool) -> None:
+    """Read a benchmark's examples; a bad value of an option the user set
+    (``--benchmark-arg``) that only the data reader can judge is their error, not a bug."""
+    try:
+        bench.examples()
+    except (ValueError, TypeError) as exc:
+        if not user_options or isinstance(exc, FairlmError):
+            raise
+        raise FairlmError(f"{bench.name}: {exc}") from None
+
+
+def _on_main(workers: Workers, step: Callable[[], None]) -> None:
+    """Run ``step`` on the main process; under several processes, every process raises
+    the main process's error (so none waits for the others forever)."""
+    error = ""
+    try:
+        if workers.is_main:
+            step()
+    except FairlmError as exc:
+        if workers.world == 1:
+            raise
+        error = str(exc)
+    if workers.world > 1:
+        error = workers.gather(error)[0]
+        if error:
+            raise FairlmError(error)
 
 
 def build_benchmarks(
@@ -177,6 +223,7 @@ def run_audit(
     atomic_write_json(out / "results.json", results)
     for journal in journals:
         journal.remove()
+    remove_run_record(out)
     return results
 
 
@@ -290,7 +337,8 @@ def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
     lines = []
     model = results["model"]
     lines.append(
-        f"model: {model['name']}  dtype: {model['dtype']}  prefix token: {model['prefix_token']!r}"
+        f"model: {terminal_text(model['name'])}  dtype: {model['dtype']}  "
+        f"prefix token: {terminal_text(repr(model['prefix_token']))}"
     )
     header = f"{'benchmark':<14} {'metric':<30} {'group':<22} {'value':>8}  {'95% CI':<18} {'n':>6}"
     lines.append(header)
@@ -300,8 +348,10 @@ def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
             if not all_groups and f["group"] != "overall":
                 continue
             n = "" if f.get("n") is None else str(f["n"])
+            # group names come from the data: no control characters reach the terminal
+            metric, group = terminal_text(f["metric"]), terminal_text(f["group"])
             lines.append(
-                f"{name:<14} {f['metric']:<30} {f['group']:<22} {_fmt(f['value']):>8}  "
+                f"{name:<14} {metric:<30} {group:<22} {_fmt(f['value']):>8}  "
                 f"{_ci(f):<18} {n:>6}"
             )
     return "\n".join(lines)

@@ -12,6 +12,11 @@ about to score are reused; anything else (another model, another version, a chan
 ``--limit``, a line cut short by the crash) is ignored. Chunk boundaries are fixed, so a
 resumed run scores exactly the same batches as an uninterrupted one and gives identical
 numbers.
+
+Beside the chunk logs, ``run.json`` records what the unfinished run is (model, settings,
+benchmarks), so that another run pointed at the same folder is refused rather than
+mixed in (see :mod:`fairlm.benchmarks._output`). Everything is deleted once
+``results.json`` is written.
 """
 
 from __future__ import annotations
@@ -24,9 +29,44 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Journal", "chunk_keys", "run_identity", "JOURNAL_DIR"]
+__all__ = [
+    "JOURNAL_DIR",
+    "Journal",
+    "chunk_keys",
+    "read_run_record",
+    "remove_run_record",
+    "run_identity",
+    "write_run_record",
+]
 
 JOURNAL_DIR = ".journal"
+RUN_RECORD = "run.json"
+
+
+def write_run_record(output_dir: str | os.PathLike[str], record: dict[str, Any]) -> None:
+    """Record what the run now writing into ``output_dir`` is (durably)."""
+    from fairlm._io import atomic_write_json
+
+    atomic_write_json(Path(output_dir) / JOURNAL_DIR / RUN_RECORD, record)
+
+
+def read_run_record(output_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The record of an unfinished run in ``output_dir``; None if there is none (or it
+    cannot be read: an older fairlm's journal, whose chunk keys still protect it)."""
+    try:
+        text = (Path(output_dir) / JOURNAL_DIR / RUN_RECORD).read_text(encoding="utf-8")
+        record = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def remove_run_record(output_dir: str | os.PathLike[str]) -> None:
+    """Delete the run record, and the journal folder if nothing else is left in it."""
+    folder = Path(output_dir) / JOURNAL_DIR
+    (folder / RUN_RECORD).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def run_identity(model: dict[str, Any], bench: Any) -> dict[str, Any]:
