@@ -60,6 +60,8 @@ def _per_group_section(gm: GroupMetrics) -> str:
 
 
 def _resampling_note(gm: GroupMetrics) -> str:
+    if gm.ci_method == "auto" and gm._equal_weights:
+        return "CIs: Wilson for rates, Newcombe for differences; see docs/metrics.md"
     if not gm.n_bootstrap:
         return "no bootstrap: pass n_bootstrap > 0 for CIs"
     return (
