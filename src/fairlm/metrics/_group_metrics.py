@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -73,6 +73,44 @@ class GroupInfo:
 def _check_choice(name: str, value: str, choices: Sequence[str]) -> None:
     if value not in choices:
         raise MetricsError(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+
+
+def _count_array(x: Any, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A ``(G, 4)`` float array of finite, non-negative counts (or sums of weights)."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise MetricsError(f"{name} must be numbers, one row of 4 cells per group.") from None
+    if arr.ndim != 2 or arr.shape[1] != 4 or (shape is not None and arr.shape != shape):
+        want = "(G, 4)" if shape is None else str(shape)
+        raise MetricsError(f"{name} must have shape {want} (tn, fp, fn, tp), got {arr.shape}.")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise MetricsError(f"{name} must be finite and non-negative.")
+    return arr
+
+
+def _groups_from_names(
+    groups: Sequence[str] | Sequence[Mapping[str, str]], features: Sequence[str] | None, n: int
+) -> _inputs.Groups:
+    """Names, levels and features of ``n`` groups given by name or by ``{feature: level}``."""
+    groups = list(groups)
+    if len(groups) != n:
+        raise MetricsError(f"{len(groups)} group names for {n} rows of counts; give one each.")
+    if groups and all(isinstance(g, Mapping) for g in groups):
+        levels = [{str(k): str(v) for k, v in g.items()} for g in groups]
+        feats = list(features) if features is not None else list(levels[0])
+        if any(list(lv) != feats for lv in levels):
+            raise MetricsError(f"every group must give a level of each feature: {feats}.")
+        names = [" & ".join(lv.values()) for lv in levels]
+    else:
+        feats = list(features) if features is not None else ["sensitive_feature"]
+        if len(feats) != 1:
+            raise MetricsError("groups given by name have one feature; pass one name in features.")
+        names = [str(g) for g in groups]
+        levels = [{feats[0]: name} for name in names]
+    if len(set(names)) != len(names):
+        raise MetricsError(f"group names must be distinct: {names}.")
+    return _inputs.Groups(np.zeros(0, dtype=np.intp), names, levels, feats)
 
 
 def resolve_metric(name: str, allowed: Sequence[str] = cm.METRICS) -> str:
@@ -145,6 +183,105 @@ class GroupMetrics:
         ci_method: CIMethod = "auto",
         seed: int | None = 0,
     ) -> None:
+        self._set_options(
+            pos_label, metrics, min_group_size, n_bootstrap, n_permutations, confidence,
+            ci_method, seed,
+        )  # fmt: skip
+        yt, yp, groups, weights = _inputs.prepare(
+            y_true, y_pred, sensitive_features, sample_weight, pos_label
+        )
+        G = len(groups.names)
+        rows = cm.confusion_counts(yt, yp, groups.codes, G)  # (G, 4) row counts
+        sums = sq = None
+        if weights is not None:
+            sums = cm.confusion_counts(yt, yp, groups.codes, G, weights)
+            sq = cm.confusion_counts(yt, yp, groups.codes, G, weights**2)
+        # equal weights scale every count alike: the rates and their intervals are the
+        # unweighted ones
+        equal = weights is None or bool(np.all(weights == weights.flat[0]))
+        self._set_counts(groups, rows, sums, sq, equal, reference)
+
+    @classmethod
+    def from_counts(
+        cls,
+        counts: Any,
+        *,
+        groups: Sequence[str] | Sequence[Mapping[str, str]],
+        features: Sequence[str] | None = None,
+        weight_sums: Any = None,
+        weight_sq_sums: Any = None,
+        equal_weights: bool | None = None,
+        reference: Any = None,
+        pos_label: Any = None,
+        metrics: Sequence[str] | None = None,
+        min_group_size: int = 1,
+        n_bootstrap: int = 1000,
+        n_permutations: int = 1000,
+        confidence: float = 0.95,
+        ci_method: CIMethod = "auto",
+        seed: int | None = 0,
+    ) -> GroupMetrics:
+        """The same object as the row constructor gives, from per-group confusion counts.
+
+        For data too big to hold as rows (``fairlm metrics`` streams a CSV file into
+        counts): every figure, interval and p-value is a function of the counts, so the
+        result equals ``GroupMetrics(y_true, y_pred, ...)`` on the rows they count.
+
+        ``counts`` is ``(G, 4)`` row counts per group, cells ``tn, fp, fn, tp`` (whole
+        numbers). ``groups`` names the G groups in that order: names (one feature,
+        called ``features[0]``, default ``"sensitive_feature"``) or, for intersections,
+        one ``{feature: level}`` mapping each (named ``"f & black"``). Groups are kept in
+        the order given (the row constructor sorts them by value). With sample weights,
+        ``weight_sums`` is ``(G, 4)`` sums of the weights per cell and ``weight_sq_sums``
+        the sums of their squares (default: weights constant within each cell);
+        ``equal_weights`` says whether every row has the same weight (default: inferred
+        from the sums). ``pos_label`` is only recorded. The other arguments are those of
+        the row constructor.
+
+        >>> gm = GroupMetrics.from_counts([[2, 0, 1, 1], [1, 1, 0, 2]], groups=["a", "b"])
+        >>> gm.by_group("tpr")["b"].value, gm.difference("tpr").value
+        (1.0, 0.5)
+        """
+        self = cls.__new__(cls)
+        self._set_options(
+            pos_label, metrics, min_group_size, n_bootstrap, n_permutations, confidence,
+            ci_method, seed,
+        )  # fmt: skip
+        rows = _count_array(counts, "counts")
+        G = rows.shape[0]
+        named = _groups_from_names(groups, features, G)
+        if np.any(rows != np.round(rows)):
+            raise MetricsError("counts must be whole numbers of rows.")
+        sums = sq = None
+        if weight_sums is not None:
+            sums = _count_array(weight_sums, "weight_sums", shape=rows.shape)
+            if weight_sq_sums is None:  # constant within each cell
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    sq = np.where(rows > 0, sums**2 / np.maximum(rows, 1), 0.0)
+            else:
+                sq = _count_array(weight_sq_sums, "weight_sq_sums", shape=rows.shape)
+            if equal_weights is None:
+                cw = CellWeights(rows, sums, sq)
+                means = cw.mean[rows > 0]
+                equal_weights = cw.constant and (
+                    means.size == 0 or bool(np.allclose(means, means.flat[0], rtol=1e-12))
+                )
+        elif weight_sq_sums is not None:
+            raise MetricsError("weight_sq_sums needs weight_sums.")
+        self._set_counts(named, rows, sums, sq, sums is None or bool(equal_weights), reference)
+        return self
+
+    def _set_options(
+        self,
+        pos_label: Any,
+        metrics: Sequence[str] | None,
+        min_group_size: int,
+        n_bootstrap: int,
+        n_permutations: int,
+        confidence: float,
+        ci_method: str,
+        seed: int | None,
+    ) -> None:
         _check_choice("ci_method", ci_method, CI_METHODS)
         for name, val in [
             ("n_bootstrap", n_bootstrap),
@@ -168,23 +305,26 @@ class GroupMetrics:
         self.min_group_size = int(min_group_size)
         self.seed = seed
 
-        yt, yp, groups, weights = _inputs.prepare(
-            y_true, y_pred, sensitive_features, sample_weight, pos_label
-        )
+    def _set_counts(
+        self,
+        groups: _inputs.Groups,
+        rows: np.ndarray,
+        sums: np.ndarray | None,
+        sq: np.ndarray | None,
+        equal_weights: bool,
+        reference: Any,
+    ) -> None:
+        """Everything from the ``(G, 4)`` row counts (and weight sums and squared sums)."""
         self.features: tuple[str, ...] = tuple(groups.features)
-        self.weighted = weights is not None
-        # equal weights scale every count alike: the rates and their intervals are the
-        # unweighted ones
-        self._equal_weights = weights is None or bool(np.all(weights == weights.flat[0]))
+        self.weighted = sums is not None
+        self._equal_weights = equal_weights
         G = len(groups.names)
-        rows = cm.confusion_counts(yt, yp, groups.codes, G)  # (G, 4) row counts
         cell_weights = None
-        if weights is None:
+        if sums is None:
             counts = rows
         else:
-            counts = cm.confusion_counts(yt, yp, groups.codes, G, weights)
-            sq = cm.confusion_counts(yt, yp, groups.codes, G, weights**2)
-            cell_weights = CellWeights(rows, counts, sq)
+            counts = sums
+            cell_weights = CellWeights(rows, sums, sq)
         n_rows = rows.sum(-1).astype(np.int64)
         small = n_rows < self.min_group_size
         self.groups_info: tuple[GroupInfo, ...] = tuple(
@@ -215,7 +355,7 @@ class GroupMetrics:
         self._values = cm.rates(counts, self.metrics)  # (G, M)
         self._overall = cm.rates(counts.sum(0), self.metrics)  # (M,)
         boot_rng, perm_rng = (
-            np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
+            np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(2)
         )
         self._boot = None  # (B, G, M)
         self._boot_overall = None  # (B, M)
@@ -267,7 +407,7 @@ class GroupMetrics:
             f"{self.min_group_size} rows: {listed}. They are reported (flagged 'small') but "
             f"left out of between-group differences and ratios.{extra}",
             SmallGroupWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
     def _warn_undefined(self, counts: np.ndarray) -> None:
@@ -283,7 +423,7 @@ class GroupMetrics:
                     f"{', '.join(ms)} undefined for {label}: {cm.DENOMINATORS[den]}; "
                     "reported as NaN and left out of between-group comparisons.",
                     UndefinedMetricWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
         for m in self.rate_metrics:
             v = self._included_values(self._values[:, self.metrics.index(m)])
@@ -292,14 +432,14 @@ class GroupMetrics:
                     f"ratio of {m} between groups is undefined: every group's {m} is 0; "
                     "reported as NaN.",
                     UndefinedMetricWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
             if self._ref is not None and self._values[self._ref, self.metrics.index(m)] == 0:
                 warnings.warn(
                     f"ratios of {m} to the reference are undefined: reference group "
                     f"{self.reference!r} has {m} 0; reported as NaN.",
                     UndefinedMetricWarning,
-                    stacklevel=3,
+                    stacklevel=4,
                 )
 
     # ---------------------------------------------------------------------- computation
