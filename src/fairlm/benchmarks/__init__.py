@@ -52,6 +52,7 @@ BENCHMARKS.add("seat", "fairlm.benchmarks.seat:SEAT")
 BENCHMARKS.add("bold", "fairlm.benchmarks.bold:BOLD")
 BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 BENCHMARKS.add("decisions", "fairlm.benchmarks.decisions:Decisions")
+BENCHMARKS.add("bbq_chat", "fairlm.benchmarks.bbq_chat:BBQChat")
 BENCHMARKS.add("truthfulqa", "fairlm.benchmarks.truthfulqa:TruthfulQA")
 BENCHMARKS.add("xstest", "fairlm.benchmarks.xstest:XSTest")
 
