@@ -176,3 +176,20 @@ def test_unsupported_generation_config_falls_back_to_transformers(tiny_llama, mo
     monkeypatch.setattr(_generation, "generate_tokens", lambda *a, **k: pytest.fail("engine used"))
     out = tiny_llama.generate(TEXTS[:2], max_new_tokens=4)
     assert len(out) == 2
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+def test_a_shared_opening_is_computed_once_and_changes_nothing(folder, request):
+    """Prompts behind one long instruction (a chat system prompt, a template): the
+    opening runs once for the pass, and greedy tokens still equal transformers'."""
+    from fairlm.models import load_model
+
+    lm = load_model(request.getfixturevalue(folder))
+    opening = lm.tokenize_prompt("My neighbour is a kind old man who loves his garden. " * 2)
+    prompts = [opening + lm.tokenize(" " + t) for t in TEXTS]
+    eos = lm._eos_ids()
+    stats: dict[str, int] = {}
+    got = generate_tokens(lm.model, prompts, Sampling(max_new_tokens=8, eos_ids=eos), stats=stats)
+    for p, g in zip(prompts, got, strict=True):
+        assert g[0] == _hf_greedy(lm.model, p, 8, eos[0] if eos else None)
+    assert stats["prefill_tokens"] == sum(len(p) for p in prompts) - 5 * len(opening)

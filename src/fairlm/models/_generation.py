@@ -3,7 +3,8 @@
 Prompts are taken shortest first. A batch of rows decodes together, one token per row
 per step, each row reading its own keys and values from a shared cache; a row that ends
 (end of text, or its token budget) leaves at once, and once half the rows have left,
-waiting prompts are computed (their whole prompt in one pass) and join the running batch.
+waiting prompts are computed (their whole prompt in one pass, an opening they all share
+computed once) and join the running batch.
 The cache is kept left-aligned: a row shorter than the longest holds masked padding on
 its left, and columns that no row needs any more are cut away. Only the last position
 of a prompt is projected onto the vocabulary, and sampling touches only the rows being
@@ -117,14 +118,16 @@ def generate_tokens(
     max_prefill_tokens: int = 2048,
     pad_id: int = 0,
     progress: Callable[[int], None] | None = None,
+    stats: dict[str, int] | None = None,
 ) -> list[list[list[int]]]:
     """New tokens for each prompt: ``result[i][j]`` is sample ``j`` of prompt ``i`` (the
     prompt not repeated, no end-of-text token). ``keys`` name the prompts for the
     per-row random streams (default: text position among equal prompts). ``max_rows``
-    rows decode at once; a pass over new prompts holds at most ``max_prefill_tokens``."""
+    rows decode at once; a pass over new prompts holds at most ``max_prefill_tokens``.
+    ``stats``, when given, receives counts of the tokens computed (prompt and decoding)."""
     if keys is None:
         keys = _default_keys(prompts)
-    device = next(model.parameters()).device
+    stats = {} if stats is None else stats
     work = [(i, j) for i in sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
             for j in range(samples)]  # fmt: skip
     queue = deque(work)
@@ -135,9 +138,10 @@ def generate_tokens(
             joinable = not batch.rows or (_plain(batch.cache) and len(batch.rows) <= max_rows // 2)
             if queue and joinable:
                 _admit(model, batch, queue, prompts, keys, sampling, max_rows,
-                       max_prefill_tokens, pad_id, device)  # fmt: skip
+                       max_prefill_tokens, pad_id, stats)  # fmt: skip
             else:
                 _step(model, batch, sampling)
+                stats["decode_tokens"] = stats.get("decode_tokens", 0) + len(batch.rows)
             done = _retire(batch, sampling)
             for row in done:
                 i, j = row.index
@@ -158,7 +162,7 @@ def _default_keys(prompts: Sequence[Sequence[int]]) -> list[str]:
     return out
 
 
-def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, pad_id, device):
+def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, pad_id, stats):
     """Compute waiting prompts in one pass and add them to the running batch."""
     take: list[tuple[int, int]] = []
     width = 0
@@ -169,24 +173,66 @@ def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, p
             break
         take.append(queue.popleft())
         width = w
-    ids = torch.full((len(take), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(take), width), dtype=torch.long)
-    for r, (i, _) in enumerate(take):  # left padding
-        p = prompts[i]
+    logits, cache, mask = _prefill(model, [prompts[i] for i, _ in take], pad_id, stats)
+    rows = [_Row((i, j), _generator(sampling, keys[i], j)) for i, j in take]
+    first = _choose(logits.float(), rows, sampling)
+    _buffer_cache(cache)
+    _merge(batch, rows, cache, mask, first)
+
+
+# Prompts of one pass sharing at least this many opening tokens compute them once
+_MIN_SHARED = 8
+
+
+def _prefill(model, seqs: list[Sequence[int]], pad_id: int, stats: dict[str, int]):
+    """The last position's logits (R, V), the cache and the mask (R, T) of ``seqs``.
+
+    Their common opening (a chat template's system prompt, a shared instruction) runs
+    once, and its keys and values are shared by every row; the rest runs left-padded.
+    The mask then reads [opening | padding | rest of the prompt].
+    """
+    device = next(model.parameters()).device
+    shared = min(_common_length(seqs), min(len(s) for s in seqs) - 1)
+    past, width0 = None, 0
+    if len(seqs) > 1 and shared >= _MIN_SHARED:
+        opening = torch.tensor([list(seqs[0][:shared])], device=device)
+        positions = torch.arange(shared, device=device)[None]
+        out = _forward(model, input_ids=opening, position_ids=positions, logits_to_keep=1)
+        stats["prefill_tokens"] = stats.get("prefill_tokens", 0) + shared
+        if _plain(out.cache):
+            past, width0 = out.cache, shared
+            for layer in past.layers:
+                layer.keys = layer.keys.expand(len(seqs), -1, -1, -1)
+                layer.values = layer.values.expand(len(seqs), -1, -1, -1)
+            seqs = [s[shared:] for s in seqs]
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width0 + width), dtype=torch.long)
+    mask[:, :width0] = 1
+    for r, p in enumerate(seqs):  # left padding
         ids[r, width - len(p) :] = torch.tensor(p, dtype=torch.long)
-        mask[r, width - len(p) :] = 1
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        mask[r, width0 + width - len(p) :] = 1
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)[:, width0:]
     out = _forward(
         model,
+        cache=past,
         input_ids=ids.to(device),
         attention_mask=mask.to(device),
         position_ids=positions.to(device),
         logits_to_keep=1,
     )
-    rows = [_Row((i, j), _generator(sampling, keys[i], j)) for i, j in take]
-    first = _choose(out.logits[:, -1].float(), rows, sampling)
-    _buffer_cache(out.cache)
-    _merge(batch, rows, out.cache, mask.to(device), first)
+    stats["prefill_tokens"] = stats.get("prefill_tokens", 0) + sum(len(s) for s in seqs)
+    return out.logits[:, -1], out.cache, mask.to(device)
+
+
+def _common_length(seqs: list[Sequence[int]]) -> int:
+    """Length of the opening all ``seqs`` share."""
+    first = seqs[0]
+    n = min(len(s) for s in seqs)
+    for k in range(n):
+        if any(s[k] != first[k] for s in seqs):
+            return k
+    return n
 
 
 @dataclass
