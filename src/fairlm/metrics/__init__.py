@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "GroupMean": "_grouped_mean",
     "GroupedMean": "_grouped_mean",
     "bootstrap_ci": "_grouped_mean",
+    "group_metrics_from_csv": "_csv",
     "mean_by_group": "_grouped_mean",
     "one_vs_rest": "_multiclass",
     "accuracy_difference": "_summary",
@@ -67,6 +68,7 @@ __all__ = [
     "equal_opportunity_difference",
     "equalized_odds_difference",
     "false_discovery_rate_difference",
+    "group_metrics_from_csv",
     "holm",
     "mean_by_group",
     "one_vs_rest",
@@ -89,6 +91,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from fairlm.metrics._confusion import METRICS
+    from fairlm.metrics._csv import group_metrics_from_csv
     from fairlm.metrics._errors import MetricsError, SmallGroupWarning, UndefinedMetricWarning
     from fairlm.metrics._estimate import Estimate
     from fairlm.metrics._group_metrics import SUMMARIES, GroupInfo, GroupMetrics
