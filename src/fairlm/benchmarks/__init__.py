@@ -53,6 +53,7 @@ BENCHMARKS.add("bold", "fairlm.benchmarks.bold:BOLD")
 BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 BENCHMARKS.add("decisions", "fairlm.benchmarks.decisions:Decisions")
 BENCHMARKS.add("bbq_chat", "fairlm.benchmarks.bbq_chat:BBQChat")
+BENCHMARKS.add("stereotype_agreement", "fairlm.benchmarks.stereotype_agreement:StereotypeAgreement")
 BENCHMARKS.add("truthfulqa", "fairlm.benchmarks.truthfulqa:TruthfulQA")
 BENCHMARKS.add("xstest", "fairlm.benchmarks.xstest:XSTest")
 
