@@ -1,11 +1,15 @@
-"""Generate text from a prompt with a language model (greedy unless --sample)."""
+"""Generate text from a prompt with a language model (greedy unless --sample).
+
+A prompt that leaves no room for --max-new-tokens in the model's context is refused with
+its length, rather than cut. Control characters in the output are shown as escapes.
+"""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
 
-from fairlm._config import option
+from fairlm._config import ConfigError, option
 from fairlm.cli._flags import add_options, config_from_args
 from fairlm.models._options import ModelOptions
 
@@ -21,12 +25,25 @@ class GenerateOptions(ModelOptions):
     seed: int = option(0)
     chat: bool = option(False, help="wrap the prompt in the chat template")
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.sample and not self.temperature > 0:
+            raise ConfigError(
+                "temperature",
+                f"must be greater than 0 with --sample, not {self.temperature:g} "
+                "(for greedy decoding, leave out --sample)",
+            )
+        if not 0 < self.top_p <= 1:
+            raise ConfigError("top_p", f"must be greater than 0 and at most 1, not {self.top_p:g}")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_options(parser, GenerateOptions)
 
 
 def run(args: argparse.Namespace) -> int:
+    from fairlm._text import terminal_text
+
     opts = config_from_args(GenerateOptions, args)
     lm = opts.load_model()
     outs = lm.generate(
@@ -41,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for prompt, samples in zip(opts.prompt, outs, strict=True):
         for text in samples:
-            print(text if opts.chat else prompt + text)
+            # a model's output can hold escape sequences: shown, not obeyed
+            print(terminal_text(text if opts.chat else prompt + text, keep_newlines=True))
             if len(samples) > 1 or len(outs) > 1:
                 print("---")
     return 0

@@ -43,18 +43,26 @@ def _read_texts(opts: ScoreOptions) -> list[str]:
     from fairlm.errors import FairlmError
 
     texts = list(opts.text)
+    name = "standard input" if opts.file == "-" else opts.file
     if opts.file:
         try:
-            if opts.file == "-":
-                lines = sys.stdin.read().splitlines()
+            if opts.file == "-":  # bytes, decoded strictly (the locale may not be UTF-8)
+                raw = getattr(sys.stdin, "buffer", None)
+                data = (
+                    raw.read()
+                    if raw is not None
+                    else sys.stdin.read().encode("utf-8", "surrogateescape")
+                )
             else:
-                with open(opts.file, encoding="utf-8") as stream:
-                    lines = stream.read().splitlines()
+                with open(opts.file, "rb") as stream:
+                    data = stream.read()
+            lines = data.decode("utf-8-sig").splitlines()
         except OSError as exc:
             raise FairlmError(f"cannot read {opts.file}: {exc.strerror}") from exc
         except UnicodeDecodeError as exc:
             raise FairlmError(
-                f"{opts.file} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+                f"{name} is not valid UTF-8 ({exc.reason} at byte {exc.start}); "
+                "convert it first, e.g. iconv -f latin1 -t utf-8"
             ) from exc
         if opts.file.endswith(".jsonl"):
             for n, line in enumerate(lines, 1):
@@ -68,8 +76,11 @@ def _read_texts(opts: ScoreOptions) -> list[str]:
                     ) from exc
         else:
             texts.extend(line for line in lines if line.strip())
+        if not texts:
+            what = "is empty" if not lines else "holds only blank lines"
+            raise FairlmError(f"{name} {what}: no texts to score (one text per line)")
     if not texts:
-        raise FairlmError("no texts to score: give a FILE or --text")
+        raise FairlmError("no texts to score: give a FILE (- for standard input) or --text")
     return texts
 
 
@@ -78,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
     from fairlm.models._protocols import get_protocol
 
     opts = config_from_args(ScoreOptions, args)
+    if opts.output:
+        from fairlm._io import check_writable
+
+        check_writable(opts.output, what="--output")  # before loading the model
     texts = _read_texts(opts)
     proto = get_protocol(opts.protocol)
     lm = opts.load_model()
@@ -92,7 +107,9 @@ def run(args: argparse.Namespace) -> int:
     out = "\n".join(lines) + "\n"
     if opts.output:
         atomic_write_text(opts.output, out)
-        print(f"wrote {len(lines)} scores to {opts.output}", file=sys.stderr)
+        from fairlm._text import terminal_text
+
+        print(f"wrote {len(lines)} scores to {terminal_text(opts.output)}", file=sys.stderr)
     else:
         sys.stdout.write(out)
     return 0
