@@ -378,21 +378,20 @@ class LanguageModel(ScoringLM):
         """
         from fairlm.models import _generation
 
-        if not 0 <= min_new_tokens <= max_new_tokens:
-            raise ScoringError(
-                f"min_new_tokens={min_new_tokens} must be between 0 and "
-                f"max_new_tokens={max_new_tokens}"
-            )
+        _check_sampling(
+            max_new_tokens, min_new_tokens, do_sample, temperature, top_p, num_return_sequences
+        )
         texts = self._generation_texts(prompts, chat, system)
         if keys is not None and len(keys) != len(texts):
             raise ScoringError(f"{len(keys)} keys for {len(texts)} prompts")
+        ids = [self.tokenize_prompt(t, chat=chat) for t in texts]
+        self._check_room(ids, max_new_tokens)
         why_not = _generation.supports(self.model)
         if why_not is not None:
             return self._hf_generate(
                 texts, chat, max_new_tokens, do_sample, temperature, top_p,
                 num_return_sequences, seed, batch_size, progress, min_new_tokens,
             )  # fmt: skip
-        ids = [self.tokenize_prompt(t, chat=chat) for t in texts]
         sampling = _generation.Sampling(
             max_new_tokens=max_new_tokens,
             do_sample=do_sample,
@@ -420,6 +419,27 @@ class LanguageModel(ScoringLM):
                 bar.close()
         decode = self.tokenizer.batch_decode
         return [decode(rows, skip_special_tokens=True) for rows in out]
+
+    def _check_room(self, ids: Sequence[Sequence[int]], max_new_tokens: int) -> None:
+        """Refuse a prompt that leaves no room for ``max_new_tokens`` in the context.
+
+        Refused rather than cut: which end of a prompt matters is the caller's to decide,
+        and a model run past its context either fails (learned positions) or writes
+        text it was never trained to continue, slowly (a 21,900-token prompt on an
+        8,192-token model ran for minutes)."""
+        room = self.max_length - max_new_tokens
+        for i, prompt in enumerate(ids):
+            if len(prompt) > room:
+                fit = (
+                    f"shorten it to at most {room:,} tokens or lower max_new_tokens"
+                    if room > 0
+                    else f"max_new_tokens must be below {self.max_length:,}"
+                )
+                raise ScoringError(
+                    f"prompt {i} is {len(prompt):,} tokens long; with max_new_tokens="
+                    f"{max_new_tokens:,} that passes the model's context of "
+                    f"{self.max_length:,} tokens: {fit}"
+                )
 
     def _generation_texts(
         self, prompts: Sequence[str], chat: bool | None, system: str | None = None
@@ -574,3 +594,29 @@ def _progress_bar(total: int, progress: bool | str):
 
     desc = progress if isinstance(progress, str) else "scoring"
     return progress_bar(total=total, desc=desc, unit="tok", leave=False)
+
+
+def _check_sampling(
+    max_new_tokens: int,
+    min_new_tokens: int,
+    do_sample: bool,
+    temperature: float,
+    top_p: float,
+    num_return_sequences: int,
+) -> None:
+    """Generation settings a user can get wrong, each named in its own message."""
+    if max_new_tokens < 1:
+        raise ScoringError(f"max_new_tokens must be at least 1, not {max_new_tokens}")
+    if not 0 <= min_new_tokens <= max_new_tokens:
+        raise ScoringError(
+            f"min_new_tokens={min_new_tokens} must be between 0 and max_new_tokens={max_new_tokens}"
+        )
+    if num_return_sequences < 1:
+        raise ScoringError(f"num_return_sequences must be at least 1, not {num_return_sequences}")
+    if do_sample and not temperature > 0:
+        raise ScoringError(
+            f"temperature must be greater than 0 when sampling, not {temperature:g} "
+            "(greedy decoding: do_sample=False)"
+        )
+    if do_sample and not 0 < top_p <= 1:
+        raise ScoringError(f"top_p must be greater than 0 and at most 1, not {top_p:g}")
