@@ -198,6 +198,9 @@ def _from_pretrained(
         kwargs["revision"] = revision
     if gguf_file:
         kwargs["gguf_file"] = gguf_file
+    offline = isinstance(source, str) and not hub_reachable()
+    if offline:  # the hub cache only: no retries against an unreachable network
+        kwargs["local_files_only"] = True
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(
@@ -207,18 +210,82 @@ def _from_pretrained(
             **kwargs,
         )
     except Exception as exc:  # noqa: BLE001 - any load failure is the user's file or id
-        text = str(exc).strip()
-        first = f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
-        hint = ""
-        if isinstance(source, str):
-            hint = (
-                f" It is not a built-in name ({', '.join(BUILTIN_MODELS)})"
-                f"{did_you_mean(name, list(BUILTIN_MODELS))} nor a local folder, so it was"
-                " looked up on the Hugging Face Hub, which needs a network connection."
-            )
-        raise ModelError(f"could not load model {name!r}: {first}.{hint}") from exc
+        raise ModelError(_load_error(name, source, exc, offline)) from exc
     _drop_quantization(model)
     return model, tokenizer
+
+
+def _load_error(name: str, source: str | Path, exc: Exception, offline: bool) -> str:
+    """One line saying why ``name`` did not load and what to do."""
+    text = str(exc).strip()
+    if "trust_remote_code" in text:
+        return (
+            f"model {name!r} comes with its own Python code, which fairlm does not run "
+            "unless asked: read that code, and if you trust its author pass "
+            "--trust-remote-code (trust_remote_code=True in Python)"
+        )
+    hint = did_you_mean(name, list(BUILTIN_MODELS))
+    if isinstance(source, str) and offline:
+        return (
+            f"model {name!r} is not a built-in name (fairlm models lists them), not a local "
+            "folder or .gguf file, and not in the Hugging Face cache; the Hub "
+            f"({_hub_endpoint()}) is unreachable from this machine, so it cannot be "
+            f"downloaded.{hint}"
+        )
+    first = f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+    if isinstance(source, str):
+        return (
+            f"could not load model {name!r} from the Hugging Face Hub ({first.rstrip('.')}); "
+            f"it is not a built-in name (fairlm models lists them) nor a local folder.{hint}"
+        )
+    return f"could not load model {name!r}: {first.rstrip('.')}"
+
+
+def _hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
+_REACHABLE: dict[str, bool] = {}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face Hub answers within ``timeout`` seconds (once per process).
+
+    False at once under ``HF_HUB_OFFLINE`` or ``TRANSFORMERS_OFFLINE``. Without this, an
+    offline machine spends about 50 s in the hub client's retries before failing. Any
+    HTTP answer counts as reachable (proxies from the environment are used)."""
+    if any(
+        os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on")
+        for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    ):
+        return False
+    endpoint = _hub_endpoint()
+    if endpoint not in _REACHABLE:
+        _REACHABLE[endpoint] = _answers(endpoint, timeout)
+    return _REACHABLE[endpoint]
+
+
+def _answers(url: str, timeout: float) -> bool:
+    import urllib.error
+    import urllib.request
+
+    def head() -> bool:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout)
+        except urllib.error.HTTPError:
+            return True  # the server answered
+        except (OSError, ValueError):
+            return False
+        return True
+
+    # a thread bounds the name lookup too, which the socket timeout does not cover
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(head).result(timeout=timeout + 1)
+    except Exception:  # noqa: BLE001 - a timeout or anything else: not reachable
+        return False
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _prefers_safetensors(source: str | Path) -> bool | None:
