@@ -145,12 +145,60 @@ def build_benchmarks(
         accepted = set(inspect.signature(Benchmark.__init__).parameters)
         accepted |= set(inspect.signature(cls.__init__).parameters)
         kwargs = {k: v for k, v in options.items() if k in accepted}
-        kwargs.update((per_benchmark or {}).get(name, {}))
+        own = (per_benchmark or {}).get(name, {})
+        for key, value in own.items():
+            _check_option(cls, name, key, value)
+        kwargs.update(own)
         try:
             out.append(cls(**kwargs))
         except (ValueError, TypeError) as exc:
             raise FairlmError(f"{name}: {exc}") from None
     return out
+
+
+def _check_option(cls: type, name: str, key: str, value: Any) -> None:
+    """A benchmark option's value against its annotation (``Literal`` choices, a number,
+    a switch), so that a bad ``--benchmark-arg`` fails before the model loads rather than
+    deep inside the data reader or the scorer."""
+    import typing
+
+    from fairlm._config import literal_choices
+
+    try:
+        hint = typing.get_type_hints(cls.__init__).get(key)
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: no check
+        return
+    if hint is None or value is None and _allows_none(hint):
+        return
+    choices = literal_choices(hint)
+    if choices is not None:
+        if value not in choices:
+            shown = ", ".join(map(str, choices))
+            raise FairlmError(f"{name}: {key} must be one of {shown}, not {value!r}")
+        return
+    base = _without_none(hint)
+    ok = {
+        bool: lambda v: isinstance(v, bool),
+        int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+        float: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        str: lambda v: isinstance(v, str),
+    }.get(base)
+    if ok is not None and not ok(value):
+        what = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+        raise FairlmError(f"{name}: {key} must be {what[base]}, not {value!r}")
+
+
+def _allows_none(hint: Any) -> bool:
+    import typing
+
+    return type(None) in typing.get_args(hint)
+
+
+def _without_none(hint: Any) -> Any:
+    import typing
+
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    return args[0] if len(args) == 1 and _allows_none(hint) else hint
 
 
 def default_chunk_size(bench: Benchmark, n_examples: int, processes: int = 1) -> int:
@@ -351,7 +399,6 @@ def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
             # group names come from the data: no control characters reach the terminal
             metric, group = terminal_text(f["metric"]), terminal_text(f["group"])
             lines.append(
-                f"{name:<14} {metric:<30} {group:<22} {_fmt(f['value']):>8}  "
-                f"{_ci(f):<18} {n:>6}"
+                f"{name:<14} {metric:<30} {group:<22} {_fmt(f['value']):>8}  {_ci(f):<18} {n:>6}"
             )
     return "\n".join(lines)
