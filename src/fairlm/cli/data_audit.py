@@ -20,17 +20,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fairlm._text import terminal_text
     from fairlm.training import data_audit
 
     config = config_from_args(DataAuditConfig, args)
     report, data = data_audit(config)
-    print(report.to_markdown(top=config.top))
+    print(terminal_text(report.to_markdown(top=config.top), keep_newlines=True))
     collect = data["collect"]
     if collect["files_skipped"]:
         first = collect["skipped"][0]
-        print(
-            f"\n{collect['files_skipped']} file(s) skipped, e.g. {first['path']}: {first['reason']}"
-        )
+        skipped = f"e.g. {first['path']}: {first['reason']}"
+        print(f"\n{collect['files_skipped']} file(s) skipped, {terminal_text(skipped)}")
     if config.output:
         print(f"\nwrote {config.output}")
     return 0

@@ -28,12 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fairlm._text import terminal_text
     from fairlm.mitigation import debias
     from fairlm.mitigation._table import format_comparison
 
     method = config_from_args(METHODS.get(args.method), args)
     config = config_from_args(DebiasConfig, args, method=method)
-    comparison = debias(config, log=lambda m: print(m, file=sys.stderr))
+    comparison = debias(config, log=lambda m: print(terminal_text(m), file=sys.stderr))
     if comparison:
-        print(format_comparison(comparison))
+        print(terminal_text(format_comparison(comparison), keep_newlines=True))
     return 0

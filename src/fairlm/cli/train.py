@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(report: dict[str, Any], model_dir: Path) -> None:
+    from fairlm._text import terminal_text
+
     meta, result, held = report["data"], report["train"], report["held_out"]
     split = meta["split"]
     print("preprocessing (documents / words removed per step):")
@@ -57,5 +59,5 @@ def _print_summary(report: dict[str, Any], model_dir: Path) -> None:
         f"perplexity {held['perplexity']:.2f} ({held['n_tokens']:,} tokens)"
     )
     for s in report["samples"][:3]:
-        print(f"  {s['prompt']}{s['continuation']!r}")
+        print(f"  {terminal_text(s['prompt'])}{s['continuation']!r}")
     print(f"saved: {model_dir} (fairlm audit --model {model_dir})")
