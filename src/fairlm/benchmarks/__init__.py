@@ -54,6 +54,9 @@ BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 BENCHMARKS.add("decisions", "fairlm.benchmarks.decisions:Decisions")
 BENCHMARKS.add("bbq_chat", "fairlm.benchmarks.bbq_chat:BBQChat")
 BENCHMARKS.add("stereotype_agreement", "fairlm.benchmarks.stereotype_agreement:StereotypeAgreement")
+BENCHMARKS.add(
+    "counterfactual_answers", "fairlm.benchmarks.counterfactual_answers:CounterfactualAnswers"
+)
 BENCHMARKS.add("truthfulqa", "fairlm.benchmarks.truthfulqa:TruthfulQA")
 BENCHMARKS.add("xstest", "fairlm.benchmarks.xstest:XSTest")
 
