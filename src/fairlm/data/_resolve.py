@@ -110,8 +110,8 @@ def verify_file(path: Path, spec: FileSpec) -> None:
     if got != spec.sha256:
         name = spec.path.split("/")[0]
         raise DataError(
-            f"{path}: sha256 mismatch: expected {spec.sha256}, got {got}; replace the file "
-            f"with 'fairlm data download {name} --force' (with --data-dir to fix that "
+            f"{path}: sha256 mismatch: expected {spec.sha256}, got {got}; re-download it "
+            f"('fairlm data download {name} --force', with --data-dir to fix that "
             f"folder), or point --data-dir or {DATA_DIR_ENV} at an unmodified copy. "
             "Benchmarks refuse changed data so that their figures stay comparable; "
             "'fairlm data verify' lists every mismatch."
