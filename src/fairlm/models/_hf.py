@@ -360,6 +360,7 @@ class LanguageModel(ScoringLM):
         min_new_tokens: int = 0,
         keys: Sequence[str] | None = None,
         system: str | None = None,
+        logits_processor: Sequence[Any] | None = None,
     ) -> list[list[str]]:
         """Continuations of each prompt: ``result[i][j]`` is sample j of prompt i.
 
@@ -375,6 +376,10 @@ class LanguageModel(ScoringLM):
         ``min_new_tokens`` forbids end-of-text for that many generated tokens, so a
         model that learned to end every short text at once (one trained on sentence
         fragments, say) still continues a prompt; it must not exceed ``max_new_tokens``.
+
+        ``logits_processor``: transformers ``LogitsProcessor`` objects applied after the
+        model's own (Self-Debias's, :mod:`fairlm.models._self_debias`); they run on
+        transformers' ``generate``, not on the engine.
         """
         from fairlm.models import _generation
 
@@ -387,10 +392,11 @@ class LanguageModel(ScoringLM):
         ids = [self.tokenize_prompt(t, chat=chat) for t in texts]
         self._check_room(ids, max_new_tokens)
         why_not = _generation.supports(self.model)
-        if why_not is not None:
+        if why_not is not None or logits_processor:
             return self._hf_generate(
                 texts, chat, max_new_tokens, do_sample, temperature, top_p,
                 num_return_sequences, seed, batch_size, progress, min_new_tokens,
+                logits_processor,
             )  # fmt: skip
         sampling = _generation.Sampling(
             max_new_tokens=max_new_tokens,
@@ -514,9 +520,10 @@ class LanguageModel(ScoringLM):
     def _hf_generate(
         self, texts, chat, max_new_tokens, do_sample, temperature, top_p,
         num_return_sequences, seed, batch_size, progress, min_new_tokens,
+        logits_processor=None,
     ) -> list[list[str]]:  # fmt: skip
         """transformers' ``generate`` in batches with left padding (models whose
-        generation config the engine does not cover)."""
+        generation config the engine does not cover, or extra logits processors)."""
         tok = self.tokenizer
         bs = batch_size or min(self.batch_size, 16)
         results: list[list[str]] = []
@@ -535,6 +542,10 @@ class LanguageModel(ScoringLM):
             kwargs.update(min_new_tokens=min_new_tokens, eos_token_id=list(self._eos_ids()))
         if do_sample:
             kwargs.update(temperature=temperature, top_p=top_p, top_k=0)
+        if logits_processor:
+            from transformers import LogitsProcessorList
+
+            kwargs["logits_processor"] = LogitsProcessorList(logits_processor)
         try:
             for start in range(0, len(texts), bs):
                 chunk = texts[start : start + bs]
