@@ -103,6 +103,13 @@ def tiny_gpt2_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_gpt2_1k_dir(tmp_path_factory) -> Path:
+    """The tiny GPT-2 with 1,024 positions, saved: TruthfulQA's primer and a question are
+    about 460 tokens of its tokenizer."""
+    return _build("gpt2", tmp_path_factory.mktemp("tiny-gpt2-1k"), n_positions=1024)
+
+
+@pytest.fixture(scope="session")
 def tiny_lm_long(tmp_path_factory):
     """The tiny GPT-2 with 512 positions: BBQ prompts are longer than 128 tokens."""
     from fairlm.models import load_model

@@ -60,6 +60,7 @@ def test_debias_trains_saves_and_compares(tiny_gpt2_dir, data_dir, tmp_path, met
         batch_size=4,
         lr=1e-2,
         eval_benchmarks=["crows_pairs"],
+        guard_benchmarks=(),  # the guard has tests of its own (test_guard.py)
         limit=4,
         bootstrap=20,
         heldout_fraction=0.25,
@@ -114,6 +115,7 @@ def test_debias_rerun_reuses_audit_and_finished_training(tiny_gpt2_dir, data_dir
         max_steps=2,
         batch_size=4,
         eval_benchmarks=["crows_pairs"],
+        guard_benchmarks=(),  # the guard has tests of its own (test_guard.py)
         limit=4,
         bootstrap=20,
         heldout_fraction=0.25,
@@ -231,6 +233,8 @@ def test_debias_cli_runs_end_to_end(tiny_gpt2_dir, data_dir, tmp_path, capsys):
             str(out),
             "--eval-benchmarks",
             "crows_pairs",
+            "--guard-benchmarks",
+            "",
             "--limit",
             "4",
             "--bootstrap",
@@ -269,6 +273,7 @@ def test_debias_refuses_a_baseline_of_another_model(tiny_gpt2_dir, data_dir, tmp
             baseline_dir=base,
             max_steps=1,
             eval_benchmarks=["crows_pairs"],
+            guard_benchmarks=(),
             data_dir=data_dir,
             progress=False,
         )

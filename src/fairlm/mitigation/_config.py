@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fairlm._config import ConfigError, comma_list, option
+from fairlm.mitigation._guard import GUARD_BENCHMARKS
 from fairlm.mitigation._method import Method
 from fairlm.models._builtin import DEFAULT_MODEL
 from fairlm.training import TrainingOptions
@@ -28,6 +29,12 @@ def _method_names() -> tuple[str, ...]:
 @dataclass(kw_only=True)
 class DebiasConfig(TrainingOptions):
     """One debias run: the method, the corpus, training, the audits before and after.
+
+    The audits cover ``eval_benchmarks`` (limited to ``limit`` examples each) and the
+    capability guard's ``guard_benchmarks`` (TruthfulQA and XSTest by default, all their
+    examples unless ``guard_limit``; XSTest by its likelihood detector unless
+    ``guard_generation``); ``comparison.json`` flags a method that makes the model less
+    truthful or less safe (:mod:`fairlm.mitigation._guard`).
 
     ``method`` is a registry name (the method's options then take their defaults) or a
     method object with its options set::
@@ -61,6 +68,18 @@ class DebiasConfig(TrainingOptions):
     )
     limit: int | None = option(
         None, minimum=1, help="audit at most N examples per benchmark (a seeded sample)"
+    )
+    guard_benchmarks: Sequence[str] = option(
+        GUARD_BENCHMARKS,
+        parse=comma_list,
+        help="capability guard: benchmarks audited before and after to flag a method that "
+        "makes the model less truthful or less safe (comma-separated; '' for none)",
+    )
+    guard_limit: int | None = option(
+        None, minimum=1, help="guard benchmarks: at most N examples each (default: all of them)"
+    )
+    guard_generation: bool = option(
+        False, help="guard: also generate XSTest replies (slower; default: likelihood detector)"
     )
     baseline_dir: str | os.PathLike[str] | None = option(
         None,
@@ -107,10 +126,11 @@ class DebiasConfig(TrainingOptions):
         if not self.corpus and self.texts is None:
             raise ConfigError("corpus", "is required: files, or bold[:DOMAINS] (or give texts)")
         self.eval_benchmarks = comma_list(self.eval_benchmarks)
+        self.guard_benchmarks = comma_list(self.guard_benchmarks)
         from fairlm.benchmarks import BENCHMARKS
         from fairlm.mitigation import METHODS
 
-        for name in self.eval_benchmarks:
+        for name in (*self.eval_benchmarks, *self.guard_benchmarks):
             BENCHMARKS.get(name)  # unknown names fail here, with a did-you-mean hint
         if isinstance(self.method, str):
             METHODS.get(self.method)  # likewise

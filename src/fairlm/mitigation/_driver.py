@@ -9,7 +9,10 @@ The output folder::
     DIR/train/            the trainer's checkpoints (a rerun resumes from the latest)
     DIR/data/             the train and held-out texts actually used
     DIR/comparison.json   every benchmark figure before and after with its CI, held-out
-                          perplexity before and after with its CI, and what the method
+                          perplexity before and after with its CI, the capability guard
+                          (TruthfulQA MC1/MC2 and XSTest refusal rates before and after,
+                          each change with its interval, flagged when the model became
+                          less truthful or less safe beyond it), and what the method
                           reports of itself (for adversarial, the probe accuracy before
                           and after)
 
@@ -34,11 +37,12 @@ from fairlm.mitigation._evaluate import (
     heldout_perplexity,
     reuse_audit,
 )
+from fairlm.mitigation._guard import capability_guard
 from fairlm.mitigation._method import DebiasData, DebiasRun, Fitted, Method
 
 __all__ = ["COMPARISON_VERSION", "debias"]
 
-COMPARISON_VERSION = 1
+COMPARISON_VERSION = 2  # 2: the capability guard (TruthfulQA, XSTest) and its flags
 
 
 def debias(config: DebiasConfig, *, log: Callable[[str], None] = print) -> dict[str, Any]:
@@ -101,8 +105,11 @@ def debias(config: DebiasConfig, *, log: Callable[[str], None] = print) -> dict[
         },
         **({method.name: fitted.details} if fitted.details else {}),
         "benchmarks": compare_results(before, after),
+        "guard": capability_guard(before, after),
     }
     atomic_write_json(out / "comparison.json", comparison)
+    for flag in comparison["guard"]["flags"]:
+        run.log(f"capability guard: {flag}")
     run.log(f"comparison: {out / 'comparison.json'}")
     if config.report:
         from fairlm.report import write_report
@@ -110,7 +117,8 @@ def debias(config: DebiasConfig, *, log: Callable[[str], None] = print) -> dict[
         html = write_report(
             [out / "before", out / "after"],
             out / "report.html",
-            title=f"fairlm debias --method {method.name}: {config.model}",
+            title=f"fairlm debias --method {method.name}: {config.model}"
+            + _guard_title(comparison["guard"]),
             labels=["before", f"after {method.name}"],
         )
         run.log(f"report: {html}")
@@ -124,14 +132,19 @@ class _Audits:
         from fairlm.benchmarks._audit import build_benchmarks
 
         self.config, self.method, self.log = config, method, log
-        self.names = list(config.eval_benchmarks)
-        self.benches = build_benchmarks(
-            self.names,
-            data_dir=config.data_dir,
-            limit=config.limit,
-            seed=config.seed,
-            n_bootstrap=config.bootstrap,
+        # the capability guard's benchmarks, unless asked for as bias benchmarks too
+        self.guard = [n for n in config.guard_benchmarks if n not in config.eval_benchmarks]
+        self.names = [*config.eval_benchmarks, *self.guard]
+        common = dict(data_dir=config.data_dir, seed=config.seed, n_bootstrap=config.bootstrap)
+        self.benches = build_benchmarks(list(config.eval_benchmarks), limit=config.limit, **common)
+        self.benches += build_benchmarks(
+            self.guard,
+            per_benchmark={"xstest": {"generation": config.guard_generation}},
+            limit=config.guard_limit,
+            **common,
         )
+        # a saved audit is reused only if each guard benchmark ran with these settings
+        self.guard_configs = {b.name: b.config() for b in self.benches if b.name in self.guard}
 
     def recorded(self) -> dict[str, Any]:
         """The audit settings both audits record."""
@@ -141,15 +154,20 @@ class _Audits:
             "limit": c.limit,
             "seed": c.seed,
             "bootstrap": c.bootstrap,
+            "guard_benchmarks": self.guard,
+            "guard_limit": c.guard_limit,
+            "guard_generation": c.guard_generation,
         }
 
     def before(self, lm: Any, heldout: list[str], folder: Path) -> tuple[dict, dict]:
         """The original model's audit (reused, copied from the baseline, or run) and its
         held-out perplexity."""
         c = self.config
-        results = reuse_audit(folder, lm, self.names, c.limit)
+        results = reuse_audit(folder, lm, self.names, c.limit, self.guard_configs)
         if results is None and c.baseline_dir is not None:
-            results = copy_baseline(Path(c.baseline_dir), folder, lm, self.names, c.limit)
+            results = copy_baseline(
+                Path(c.baseline_dir), folder, lm, self.names, c.limit, self.guard_configs
+            )
             self.log(f"before: reusing the audit in {c.baseline_dir}")
         if results is None:
             self.log("before: auditing the original model")
@@ -160,7 +178,7 @@ class _Audits:
 
     def after(self, lm: Any, folder: Path) -> dict[str, Any]:
         """The debiased model's audit (reused when the same model was audited already)."""
-        results = reuse_audit(folder, lm, self.names, self.config.limit)
+        results = reuse_audit(folder, lm, self.names, self.config.limit, self.guard_configs)
         if results is None:
             self.log("after: auditing the debiased model")
             results = self._run(lm, folder)
@@ -234,6 +252,12 @@ def _settings(
         "train_config": fitted.train_config,
         **audit,
     }
+
+
+def _guard_title(guard: dict[str, Any]) -> str:
+    """What the report's title says of the capability guard: only a flag."""
+    harms = list(dict.fromkeys(r["harm"] for r in guard["figures"] if r["flagged"]))
+    return f" (capability guard: {', '.join(harms)})" if harms else ""
 
 
 def _silent(_message: str) -> None:

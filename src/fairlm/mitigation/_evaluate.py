@@ -32,33 +32,49 @@ def before_prefix(out: Path) -> str | None:
     return None
 
 
-def _audit_matches(results: dict[str, Any], lm: Any, benchmarks: Sequence[str], limit) -> bool:
+def _audit_matches(
+    results: dict[str, Any], lm: Any, benchmarks: Sequence[str], limit, configs=None
+) -> bool:
     model = results.get("model", {})
     same_model = model.get("hash") == lm.info.get("hash") and model.get("name") == lm.name
     same_scoring = model.get("prefix_token") == lm.prefix_token and model.get("dtype") == lm.dtype
     have = results.get("benchmarks", {})
     same_limit = results.get("config", {}).get("limit") == limit
-    return same_model and same_scoring and same_limit and all(b in have for b in benchmarks)
+    # benchmarks with settings of their own (the capability guard's): the same settings
+    same_settings = all(
+        have.get(name, {}).get("config") == json.loads(json.dumps(config))
+        for name, config in (configs or {}).items()
+    )
+    return (
+        same_model
+        and same_scoring
+        and same_limit
+        and same_settings
+        and all(b in have for b in benchmarks)
+    )
 
 
-def reuse_audit(folder: Path, lm: Any, benchmarks: Sequence[str], limit) -> dict | None:
+def reuse_audit(folder: Path, lm: Any, benchmarks: Sequence[str], limit, configs=None):
+    """The audit saved in ``folder`` if it was made with this model, these benchmarks,
+    ``limit``, and each benchmark of ``configs`` with that config; else None."""
     p = folder / "results.json"
     if not p.is_file():
         return None
     results = json.loads(p.read_text(encoding="utf-8"))
-    return results if _audit_matches(results, lm, benchmarks, limit) else None
+    return results if _audit_matches(results, lm, benchmarks, limit, configs) else None
 
 
-def copy_baseline(src: Path, dst: Path, lm: Any, benchmarks, limit) -> dict:
+def copy_baseline(src: Path, dst: Path, lm: Any, benchmarks, limit, configs=None) -> dict:
     p = src / "results.json"
     if not p.is_file():
         raise FairlmError(f"baseline {src}: no results.json; run `fairlm audit` there first")
     results = json.loads(p.read_text(encoding="utf-8"))
-    if not _audit_matches(results, lm, benchmarks, limit):
+    if not _audit_matches(results, lm, benchmarks, limit, configs):
         raise FairlmError(
             f"baseline {src} was not made with this model ({lm.name}, {lm.dtype}, prefix "
             f"{lm.prefix_token!r}), these benchmarks ({', '.join(benchmarks)}) and limit "
-            f"{limit}; drop --baseline to audit the original model again"
+            f"{limit}, with the capability guard's settings; drop --baseline to audit the "
+            "original model again"
         )
     dst.mkdir(parents=True, exist_ok=True)
     for f in src.iterdir():

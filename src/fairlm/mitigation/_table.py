@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["KEY_FIGURES", "comparison_rows", "format_comparison"]
+__all__ = ["KEY_FIGURES", "comparison_rows", "format_comparison", "guard_rows"]
 
 # (benchmark, metric, group, label): the figures the README experiment reports.
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
@@ -53,6 +53,7 @@ def comparison_rows(
                 f"{100 * ppl['relative_change']:+.1f}%",
             )
         )
+    rows += guard_rows(comparison)
     adv = comparison.get("adversarial")
     if adv and "probe_after" in adv:
         b, a = adv["probe_before"], adv["probe_after"]
@@ -64,6 +65,21 @@ def comparison_rows(
                 f"{a['accuracy'] - b['accuracy']:+.2f}",
             )
         )
+    return rows
+
+
+def guard_rows(comparison: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(label, before, after, change) of the capability guard's figures; a change beyond
+    its interval in the harmful direction says so."""
+    rows = []
+    for r in comparison.get("guard", {}).get("figures", []):
+        better = "higher" if r["worse_if"] == "lower" else "lower"
+        change = f"{r['change']:+.2f}"
+        if r["ci_low"] is not None:
+            change += f" [{r['ci_low']:+.2f}, {r['ci_high']:+.2f}]"
+        if r["flagged"]:
+            change += f" GUARD: {r['harm']}"
+        rows.append((f"{r['label']} ({better})", _ci(r["before"]), _ci(r["after"]), change))
     return rows
 
 
