@@ -29,6 +29,7 @@ from fairlm.data._decodingtrust import (
     load_decodingtrust_fairness,
     load_decodingtrust_stereotypes,
 )
+from fairlm.data._discrim_eval import DiscrimEvalPrompt, read_discrim_eval
 from fairlm.data._download import BASE_URL_ENV, download
 from fairlm.data._holistic_bias import (
     HolisticBiasDescriptor,
@@ -122,6 +123,8 @@ __all__ = [
     "LangFairPrompt",
     "load_langfair_templates",
     "langfair_fixed_count",
+    "DiscrimEvalPrompt",
+    "read_discrim_eval",
     "CBBQ_CATEGORIES",
     "CBBQExample",
     "load_cbbq",
