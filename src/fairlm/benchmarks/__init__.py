@@ -31,6 +31,7 @@ from fairlm.benchmarks._config import AuditConfig
 __all__ = [
     "BENCHMARKS",
     "FIGURE_KINDS",
+    "NOT_IN_ALL",
     "AuditConfig",
     "Benchmark",
     "ExampleSpec",
@@ -57,6 +58,9 @@ BENCHMARKS.add("stereotype_agreement", "fairlm.benchmarks.stereotype_agreement:S
 BENCHMARKS.add(
     "counterfactual_answers", "fairlm.benchmarks.counterfactual_answers:CounterfactualAnswers"
 )
+BENCHMARKS.add("discrim_eval", "fairlm.benchmarks.discrim_eval:DiscrimEval")
+#: Registered but run only when named: their data is not shipped (the user gives a path)
+NOT_IN_ALL = frozenset({"discrim_eval"})
 BENCHMARKS.add("truthfulqa", "fairlm.benchmarks.truthfulqa:TruthfulQA")
 BENCHMARKS.add("xstest", "fairlm.benchmarks.xstest:XSTest")
 

@@ -103,11 +103,12 @@ class AuditConfig(ModelOptions):
             self.benchmark_args = parse_benchmark_args(list(self.benchmark_args), names)
 
     def names(self) -> list[str]:
-        """The benchmarks to run, by registry name (``all`` expanded)."""
-        from fairlm.benchmarks import BENCHMARKS
+        """The benchmarks to run, by registry name (``all`` expanded: every registered
+        benchmark but those whose data the user must supply, ``NOT_IN_ALL``)."""
+        from fairlm.benchmarks import BENCHMARKS, NOT_IN_ALL
 
         if list(self.benchmarks) == ["all"]:
-            return BENCHMARKS.names()
+            return [n for n in BENCHMARKS.names() if n not in NOT_IN_ALL]
         for name in self.benchmarks:
             BENCHMARKS.get(name)  # raises with a did-you-mean hint
         return list(self.benchmarks)
