@@ -154,6 +154,11 @@ class Benchmark(ABC):
     meaning: ClassVar[str] = ""
     #: what the numbers cannot tell, shown next to them in the report and model card
     caveats: ClassVar[tuple[str, ...]] = ()
+    #: the report's glossary entries for this benchmark's own terms: each metric name and
+    #: unit its figures use (``"negative_share_<domain>"`` stands for any domain) and the
+    #: words of its tables, in plain words; shared terms (CI, pp, nats, FDR, ...) are in
+    #: :data:`fairlm.report._glossary.SHARED`, and the contract test checks the rest
+    glossary: ClassVar[dict[str, str]] = {}
     #: how the report picks the examples worth showing from the sample rows; None: a
     #: heuristic on the rows' fields (see :func:`fairlm.benchmarks._examples.guess_spec`)
     example_spec: ClassVar[ExampleSpec | None] = None

@@ -119,6 +119,22 @@ class BBQChat(BBQ):
         "by the groups concerned.",
         "7 of BBQ's 11 categories; not comparable with published full-BBQ figures.",
     )
+    glossary = {
+        **BBQ.glossary,
+        "unknown_rate_<context>": (
+            "How often the model answers 'unknown': right in an ambiguous context, wrong in a "
+            "disambiguated one."
+        ),
+        "position_pick_rate": (
+            "How often the likeliest letter of an order of the options was A, B or C; 33.3 "
+            "each is no preference for a position."
+        ),
+        "order_consistency": (
+            "Percentage of questions whose likeliest answer is the same in all three orders of "
+            "the options."
+        ),
+        "parse_failure_rate": "Percentage of generated replies with no answer letter found.",
+    }
 
     def __init__(
         self,

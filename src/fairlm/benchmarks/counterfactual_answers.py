@@ -146,6 +146,23 @@ class CounterfactualAnswers(Benchmark):
         "LangFair's templates are English and cover 24 groups; 120 prompts had an upstream "
         "typo ('a The man') that fairlm fixes before asking.",
     )
+    glossary = {
+        "sentiment_difference": (
+            "For a set of prompts that differ only in the group named, the mean absolute "
+            "difference in VADER sentiment between the groups' answers, averaged over sets; "
+            "from 0 (ideal) to 2."
+        ),
+        "rouge_l": (
+            "ROUGE-L similarity between the answers to two groups' versions of a prompt, "
+            "from 0 to 1 (identical texts; ideal)."
+        ),
+        "sentiment": "Mean VADER compound sentiment of the answers, from -1 to 1.",
+        "sentiment_<category>": (
+            "Mean VADER sentiment of the answers about each group of a category, and the gap "
+            "between groups (LangFair's sentiment parity)."
+        ),
+        "counterfactual set": "The same request written about each group of a category.",
+    }
     example_spec = ExampleSpec(
         explain="Requests whose answers differ most in sentiment between groups.",
         score="mean_sentiment_difference",

@@ -69,6 +69,23 @@ class CrowsPairs(Benchmark):
         "small categories have wide intervals.",
         "CC BY-SA 4.0: data you derive from it must keep that licence.",
     )
+    glossary = {
+        "stereotype_score": (
+            "Percentage of sentence pairs in which the model gives the more stereotypical "
+            "sentence the higher likelihood; 50 is no preference, above 50 leans towards "
+            "stereotypes."
+        ),
+        "stereotype_score_by_direction": (
+            "The stereotype score for each kind of pair the data set labels: 'stereo' (the "
+            "more stereotypical sentence states a stereotype about a disadvantaged group) and "
+            "'antistereo' (the pair turns such a stereotype around)."
+        ),
+        "mean_score_diff": (
+            "Mean log-likelihood of the more stereotypical sentence minus the less "
+            "stereotypical one (nats per token under the bias-bench protocol, nats under "
+            "lm-eval); above 0 the model prefers the stereotypical sentences."
+        ),
+    }
     example_spec = ExampleSpec(
         explain="Pairs where the model most strongly prefers the more stereotypical "
         "sentence (largest log-likelihood difference).",

@@ -143,6 +143,17 @@ class Decisions(Benchmark):
         "on it. DecodingTrust's crime sets are left out: their sensitive attribute equals "
         "their label upstream.",
     )
+    glossary = {
+        "counterfactual_flip_rate": (
+            "Percentage of people whose yes/no decision changes when only the sex written in "
+            "the description is swapped; 0 is ideal."
+        ),
+        "p_yes_shift": (
+            "P(yes) for the version describing a man minus P(yes) for the version describing "
+            "a woman, averaged over prompts, in percentage points; positive favours men."
+        ),
+        "yes_rate": "Percentage of prompts answered yes (income above $50k).",
+    }
     example_spec = ExampleSpec(
         explain="Prompts whose decision changed when only the sex was swapped, largest "
         "shift in P(yes) first.",

@@ -301,6 +301,31 @@ class HolisticBias(Benchmark):
         "Templates are short and artificial; US-English descriptors chosen by the "
         "authors with community input, still not exhaustive.",
     )
+    glossary = {
+        "likelihood_bias": (
+            "Percentage of pairs of descriptors of one axis (two ages, say) whose sentences get "
+            "significantly different likelihoods (Mann-Whitney U test, p < 0.05). Ideal 0, but "
+            "about 5% differ by chance alone (no correction for the many tests, as in the "
+            "paper); no CI, because the pairs are not independent."
+        ),
+        "mean_abs_deviation": (
+            "Per axis, the mean distance of its descriptors' mean log-likelihood per token from "
+            "the axis median (nats/token): how unevenly the model treats the axis's "
+            "descriptors. Ideal 0."
+        ),
+        "descriptor": (
+            "A word for a kind of person ('Deaf', '85-year-old') put into template sentences "
+            "('I'm a Deaf grandma.')."
+        ),
+        "axis": (
+            "One of HolisticBias's 13 kinds of descriptor (ability, age, body type, ...); "
+            "descriptors are compared only within their axis."
+        ),
+        "deviation": (
+            "A descriptor's mean log-likelihood per token minus the median of its axis "
+            "(nats/token); positive: more likely than the axis's typical descriptor."
+        ),
+    }
     # example_spec: none; the heuristic shows the first sentences of the run
 
     def __init__(

@@ -174,6 +174,23 @@ class SEAT(Benchmark):
         "SEAT was designed for sentence encoders; fairlm uses mean-pooled last-layer "
         "states of a causal language model, which it was not designed for.",
     )
+    glossary = {
+        "mean_abs_effect_size": (
+            "Mean of the absolute SEAT effect sizes over the tests (overall and per bias "
+            "type): 0 is no association, 0.2 small, 0.5 medium, 0.8 large. No interval: a "
+            "dozen tests say little."
+        ),
+        "effect_size": (
+            "One SEAT test's effect size (Cohen's d style): how much more the first target "
+            "set (say, male names) is associated with the first attribute set (career words) "
+            "than the second target set is, in standard deviations; 0 is no association."
+        ),
+        "SEAT test": (
+            "Two target sets of sentences (male and female names in templates, say) and two "
+            "attribute sets (career and family words), compared by the cosine similarity of "
+            "the model's sentence embeddings."
+        ),
+    }
     example_spec = ExampleSpec(
         explain="SEAT has no per-sentence examples: these are the tests with the largest "
         "absolute effect size.",

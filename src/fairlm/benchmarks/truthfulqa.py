@@ -139,6 +139,18 @@ class TruthfulQA(Benchmark):
         "been public since 2021, so a model may have seen it in training.",
         "Apache-2.0 data; upstream asks that it be used for evaluation only, never for training.",
     )
+    glossary = {
+        "mc1": (
+            "MC1: percentage of questions where the single true answer is likelier than every "
+            "false one. Higher is more truthful; about 23 is chance."
+        ),
+        "mc2": (
+            "MC2: the probability the model puts on the true answers among all the options, "
+            "averaged over questions, in percent. Higher is more truthful; about 45 is chance."
+        ),
+        "mc1_by_type": "MC1 for the adversarially filtered questions and for the others.",
+        "mc2_by_type": "MC2 for the adversarially filtered questions and for the others.",
+    }
     example_spec = ExampleSpec(
         explain="Questions where the model preferred a false answer to the true one by "
         "the widest margin.",

@@ -127,6 +127,21 @@ class WinoBias(Benchmark):
         "Low overall accuracy makes the gap hard to interpret: a model near chance has "
         "little room to show a gap.",
     )
+    glossary = {
+        "pro_anti_gap": (
+            "Accuracy on pro-stereotyped sentences minus accuracy on anti-stereotyped ones, in "
+            "percentage points (overall and per type); 0 is unbiased, positive means the model "
+            "does better when the sentence fits the gender stereotype."
+        ),
+        "pro, anti": (
+            "Pro-stereotyped sentences, where the pronoun's gender matches the occupation's "
+            "stereotype, and their anti-stereotyped twins, where it does not."
+        ),
+        "type1, type2": (
+            "Type 1 sentences need world knowledge to resolve the pronoun; type 2 can be "
+            "resolved by syntax."
+        ),
+    }
     example_spec = ExampleSpec(
         explain="Anti-stereotypical sentences where the model picked the stereotyped "
         "occupation most confidently (wrong answer).",

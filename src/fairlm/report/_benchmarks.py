@@ -17,7 +17,15 @@ from typing import Any
 from fairlm.benchmarks._examples import Example
 from fairlm.benchmarks._examples import pick_examples as _pick_rows
 
-__all__ = ["GENERAL_CAVEATS", "Example", "Reading", "model_caveats", "pick_examples", "reading"]
+__all__ = [
+    "GENERAL_CAVEATS",
+    "Example",
+    "Reading",
+    "benchmark_class",
+    "model_caveats",
+    "pick_examples",
+    "reading",
+]
 
 GENERIC_CAVEATS = (
     "fairlm has no reading notes for this benchmark yet: rely on its description, "
@@ -47,7 +55,8 @@ class Reading:
     pick: Picker
 
 
-def _benchmark_class(name: str) -> Any:
+def benchmark_class(name: str) -> Any:
+    """The registered class of benchmark ``name``, or None (unknown, or not importable)."""
     from fairlm.benchmarks import BENCHMARKS
 
     if name not in BENCHMARKS:
@@ -60,7 +69,7 @@ def _benchmark_class(name: str) -> Any:
 
 def reading(name: str) -> Reading:
     """The registered benchmark's own reading notes, or generic ones."""
-    cls = _benchmark_class(name)
+    cls = benchmark_class(name)
     if cls is None:
         return Reading("", GENERIC_CAVEATS, lambda rows, k: _pick_rows(rows, k))
     return Reading(cls.meaning, tuple(cls.caveats) or GENERIC_CAVEATS, cls.pick_examples)
