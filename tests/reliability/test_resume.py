@@ -173,7 +173,7 @@ def test_default_chunks_are_each_benchmarks_own(tiny_lm, data_dir, tmp_path, mon
 
     monkeypatch.setattr(cls, "score", counting)
     (bench,) = build_benchmarks(["crows_pairs"], limit=20, n_bootstrap=20)
-    assert get_benchmark("bold").checkpoint_every == 32  # generation: smaller chunks
+    assert get_benchmark("bold").checkpoint_every == 512  # generation: smaller chunks
     run_audit(tiny_lm, [bench], output_dir=tmp_path, progress=False, log=lambda _: None)
     assert calls == [7, 7, 6]
     calls.clear()
