@@ -54,6 +54,8 @@ BENCHMARKS.add("bold", "fairlm.benchmarks.bold:BOLD")
 BENCHMARKS.add("holistic_bias", "fairlm.benchmarks.holistic_bias:HolisticBias")
 BENCHMARKS.add("decisions", "fairlm.benchmarks.decisions:Decisions")
 BENCHMARKS.add("bbq_chat", "fairlm.benchmarks.bbq_chat:BBQChat")
+BENCHMARKS.add("cbbq", "fairlm.benchmarks.cbbq:CBBQ")
+BENCHMARKS.add("chbias", "fairlm.benchmarks.chbias:CHBias")
 BENCHMARKS.add("stereotype_agreement", "fairlm.benchmarks.stereotype_agreement:StereotypeAgreement")
 BENCHMARKS.add(
     "counterfactual_answers", "fairlm.benchmarks.counterfactual_answers:CounterfactualAnswers"
