@@ -8,7 +8,9 @@ sample of the real data and :class:`~fairlm.models.FakeLM`), then:
   of the declared metric, every figure of a known kind, intervals that hold their value,
   a summary that is recomputed from the saved rows alone;
 * the HTML report is rendered from the saved run, and the benchmark's section, headline,
-  plain-words meaning, caveats and licence must be on the page.
+  plain-words meaning, caveats and licence must be on the page;
+* every metric name and unit its figures use has a glossary entry, in the benchmark's own
+  ``glossary`` or among the report's shared terms (:mod:`fairlm.report._glossary`).
 
 A toy benchmark defined here, registered only for its test, shows that a new benchmark
 renders in the report with no edit in :mod:`fairlm.report`, and that a real group named
@@ -33,6 +35,7 @@ from fairlm.benchmarks._base import FIGURE_KINDS, Benchmark, ExampleSpec, Figure
 from fairlm.models import FakeLM
 from fairlm.report import build_report_html
 from fairlm.report._format import metric_label
+from fairlm.report._glossary import missing_terms
 
 LIMIT = 12
 # what a benchmark needs beyond LIMIT examples to have something to summarise, or to
@@ -140,6 +143,14 @@ def check_summary(a: Audited) -> None:
     assert all(ex.fields for ex in examples)
 
 
+def check_glossary(a: Audited) -> None:
+    """The report can explain every term a figure uses (declare new ones in the
+    benchmark's ``glossary``)."""
+    cls = type(a.bench)
+    missing = missing_terms(a.result["summary"]["figures"], cls.glossary)
+    assert not missing, f"{cls.name}: add glossary entries for {missing}"
+
+
 def check_report(a: Audited) -> None:
     html, cls = a.html, type(a.bench)
     assert f'id="bench-{cls.name}"' in html and str(escape(cls.title)) in html
@@ -174,6 +185,10 @@ def test_report_shows_the_benchmark(audited: Audited) -> None:
     check_report(audited)
 
 
+def test_every_figure_term_is_in_the_glossary(audited: Audited) -> None:
+    check_glossary(audited)
+
+
 def test_fake_model_runs_are_reproducible(audited: Audited) -> None:
     bench = audited.bench
     rows = json.loads(json.dumps(bench.score(FakeLM(), bench.examples(), progress=False)))
@@ -206,6 +221,10 @@ class Toy(Benchmark):
     headline_metric = "first_preferred"
     meaning = "How often the model prefers the first sentence of a toy pair; 50 is no preference."
     caveats = ("A toy: its numbers say nothing about any model.",)
+    glossary = {
+        "first_preferred": "Percentage of pairs whose first sentence the model prefers.",
+        "length_ratio": "Length of the first sentence over the second's.",
+    }
     example_spec = ExampleSpec(
         explain="Pairs whose first sentence the model prefers most.",
         score=("score_first", "score_second"),
@@ -263,6 +282,7 @@ def test_a_new_benchmark_renders_with_no_report_edit(monkeypatch, tmp_path) -> N
     check_rows(a)
     check_summary(a)
     check_report(a)
+    check_glossary(a)
     html = a.html
     assert "Pairs whose first sentence the model prefers most." in html  # its example spec
     assert "first minus second (nats)" in html and "A toy note." in html
@@ -277,3 +297,6 @@ def test_a_new_benchmark_renders_with_no_report_edit(monkeypatch, tmp_path) -> N
     gaps = [f for f in figures if f["kind"] == "gap"]
     assert len(gaps) == 1 and gaps[0]["group"] == GAP_GROUP
     assert sum(f["group"] == GAP_GROUP for f in figures) == 2
+    # its own glossary terms are on the page, the metric names linked to them
+    assert 'id="term-toy-first_preferred"' in html and 'href="#term-toy-first_preferred"' in html
+    assert missing_terms(figures, {}) == ["first_preferred", "length_ratio"]

@@ -6,6 +6,7 @@ Small on purpose: every value the tests look for is written here.
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,49 @@ def brand_new() -> dict[str, Any]:
     }
 
 
+def verdict_cases() -> dict[str, Any]:
+    """One figure for each case of the verdict rule (fairlm.metrics.verdict), worked out
+    by hand. The comparisons with a p-value are share's gap (0.01), d1 (0.03), max_gap
+    (1.0) and d2 (0.001): Holm multiplies the sorted p-values by 4, 3, 2, 1 (and keeps
+    them increasing): d2 0.004, the gap 0.03, d1 0.06, max_gap 1.0.
+    """
+    cases = [
+        # (figure, expected status)
+        (fig("share", 60.0, "overall", 55.0, 65.0), "deviates"),  # CI above 50
+        (fig("share", 52.0, "wide", 45.0, 60.0), "consistent"),  # CI holds 50
+        (fig("share", 80.0, "tiny", 70.0, 90.0, n=5), "no_verdict"),  # n < 10
+        (fig("share", 70.0, "no_ci", n=50), "no_verdict"),  # no interval
+        (fig("share", 30.0, GAP_LABEL, 10.0, 50.0, p_value=0.01, ideal=0.0), "deviates"),
+        (fig("d1", 20.0, "a - b", 5.0, 35.0, p_value=0.03, ideal=0.0, unit="pp"), "consistent"),
+        # BOLD's case in issue 18: a zero-width interval with p = 1.0
+        (fig("max_gap", 100.0, "overall", 100.0, 100.0, p_value=1.0, ideal=0.0), "consistent"),
+        (fig("d2", 5.0, "c - d", p_value=0.001, ideal=0.0, unit="pp"), "no_verdict"),
+        (fig("d3", 4.0, "e - f", 1.0, 7.0, ideal=0.0, unit="pp"), "no_verdict"),  # no p
+        (fig("effect", 0.9, "t1", 0.5, 1.2, p_value=0.2, ideal=0.0, unit=""), "consistent"),
+        (fig("accuracy", 70.0, "overall", 60.0, 80.0, ideal=None), "no_verdict"),  # no ideal
+    ]
+    kinds = {"d1": "difference", "d2": "difference", "d3": "difference", "max_gap": "gap"}
+    kinds |= {"effect": "effect_size"}
+    figures = []
+    for f, status in cases:
+        kind = "gap" if f["group"] == GAP_LABEL else kinds.get(f["metric"], "value")
+        figures.append({**f, "kind": kind, "expected": status})
+    return {
+        "name": "verdicts",
+        "title": "Verdict cases",
+        "version": "1",
+        "license": "CC0",
+        "commercial_use_ok": True,
+        "description": "Every case of the verdict rule.",
+        "config": {},
+        "n_examples": 100,
+        "summary": {"headline": "share", "figures": figures, "notes": [], "tables": {}},
+    }
+
+
+GAP_LABEL = "gap (max - min)"
+
+
 def write_run(
     path: Path,
     benchmarks: list[dict[str, Any]],
@@ -333,3 +377,65 @@ def write_data_audit(path: Path, data: dict[str, Any] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data or data_audit()), encoding="utf-8")
     return path
+
+
+class Page(HTMLParser):
+    """A report's tables (caption and cell texts, head row first), its verdict badges (the
+    attributes of each ``span.verdict`` and its text) and its ids, to check without a
+    browser."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self.verdicts: list[dict[str, str]] = []
+        self.ids: list[str] = []
+        self._stack: list[dict[str, Any]] = []  # open tables
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+        self._verdict: dict[str, str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+        elif tag == "table":
+            self._stack.append({"caption": "", "rows": []})
+        elif tag == "caption" and self._stack:
+            self._caption = []
+        elif tag == "tr" and self._stack:
+            self._stack[-1]["rows"].append([])
+        elif tag in ("td", "th") and self._stack:
+            self._cell = []
+        elif tag == "span" and "verdict" in (a.get("class") or "").split() and a.get("data-run"):
+            self._verdict = {k: v or "" for k, v in a.items()} | {"text": ""}
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._stack:
+            t = self._stack.pop()
+            self.tables.append((t["caption"], t["rows"]))
+        elif tag == "caption" and self._caption is not None:
+            self._stack[-1]["caption"] = "".join(self._caption).strip()
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._stack[-1]["rows"][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "span" and self._verdict is not None:
+            self.verdicts.append(self._verdict)
+            self._verdict = None
+
+    def handle_data(self, data):
+        if self._caption is not None:
+            self._caption.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._verdict is not None:
+            self._verdict["text"] += data
+
+    def table(self, caption_start: str) -> list[list[str]]:
+        """The one table whose caption starts with ``caption_start``."""
+        found = [rows for cap, rows in self.tables if cap.startswith(caption_start)]
+        assert len(found) == 1, [cap for cap, _ in self.tables]
+        return found[0]

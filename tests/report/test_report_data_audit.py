@@ -82,7 +82,8 @@ def test_representation_counts_and_shares(audit_file: Path) -> None:
     assert "No religion terms were found in the corpus." in html
     # one share chart per axis with mentions, one skew chart per word kind
     assert html.count('<svg class="chart"') == 4
-    assert "male: 75.0; female: 25.0." in html  # the gender chart's text description
+    # the gender chart's text description, with each group's mentions as its n
+    assert "male: 75.0, n = 30; female: 25.0, n = 10." in html
     assert "1 file(s) of the corpus could not be read" in html
 
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from _report_runs import EVIL_GROUP, IMG_TEXT, SCRIPT_TEXT, crows, write_run
+from _report_runs import EVIL_GROUP, IMG_TEXT, SCRIPT_TEXT, Page, crows, write_run
 
 from fairlm.errors import FairlmError
 from fairlm.report import build_model_card, build_report_html, load_runs, write_report
@@ -36,15 +36,64 @@ def _parse(html: str) -> _Collect:
     return p
 
 
-def test_headline_figures_with_ci_and_meaning(run_dir: Path) -> None:
+def test_overview_table_first(run_dir: Path) -> None:
+    """One row per benchmark: headline, value, CI, ideal, verdict (by the shared rule), p, n."""
     html = build_report_html([run_dir])
     assert "<!DOCTYPE html>" in html and 'name="viewport"' in html
-    # headline value and its interval, as printed in the summary card
-    assert '<span class="big">60.00</span> [55.00, 65.00]' in html
-    assert '<span class="big">25.00</span> [5.00, 45.00]' in html  # WinoBias, pp
-    # plain-language direction and reading
-    assert "closer to 50 is better (ideal: 50)" in html
+    # the overview is the page's first table, before every benchmark section
+    assert html.index('<table class="overview">') < html.index('id="bench-crows_pairs"')
+    rows = Page(html).table("Overview: each benchmark's headline figure")
+    assert rows[0] == ["Benchmark", "Headline figure", "Value", "95% CI", "Ideal", "Verdict"] + [
+        "p",
+        "n",
+    ]
+    assert rows[1:] == [
+        # CI [55, 65] lies above 50, n = 100: deviates
+        [
+            "CrowS-Pairs",
+            "stereotype score (%)",
+            "60.00",
+            "[55.00, 65.00]",
+            "50 (closer is better)",
+            "Deviates from the ideal",
+            "",
+            "100",
+        ],
+        [
+            "WinoBias",
+            "pro anti gap (pp)",
+            "25.00",
+            "[5.00, 45.00]",
+            "0 (closer is better)",
+            "Deviates from the ideal",
+            "",
+            "100",
+        ],
+        # no interval: no verdict
+        [
+            "SEAT non-commercial data",
+            "mean abs effect size",
+            "0.80",
+            "no CI",
+            "0 (lower is better)",
+            "No verdict",
+            "",
+            "100",
+        ],
+        [
+            "Brand-new benchmark",
+            "delta (pp)",
+            "1.50",
+            "[0.50, 2.50]",
+            "0 (closer is better)",
+            "Deviates from the ideal",
+            "",
+            "100",
+        ],
+    ]
+    # each benchmark's section repeats the headline with the rule's reason
     assert "The whole interval lies above the ideal 50: a measurable deviation." in html
+    assert "No confidence interval: too few examples to judge." in html  # SEAT
     assert "lower is better (best: 0)" in html  # SEAT
     # p-values and the group-metric table of WinoBias
     assert "0.012" in html and "0.031" in html
@@ -128,15 +177,36 @@ def test_compare_rule() -> None:
 def test_two_runs_side_by_side(two_runs: tuple[Path, Path]) -> None:
     before, after = two_runs
     html = build_report_html([before, after], labels=["before", "after"])
-    # headline change, computed by hand: 50.5 - 60.0 = -9.5; CIs [55, 65] and [46, 54] apart
-    assert "<strong>\u22129.50</strong>, better (closer to ideal)" in html
-    assert "yes, CIs do not overlap" in html
-    # gender: 66 - 70 = -4, CIs [60, 80] and [56, 76] overlap
-    assert "\u22124.00" in html and "no, CIs overlap" in html
+    # a leaderboard: one column per run, then the change and whether it is beyond the CIs
+    rows = Page(html).table("Leaderboard: each benchmark's headline figure in each run")
+    assert rows[0] == [
+        "Benchmark",
+        "Headline figure",
+        "Ideal",
+        "before",
+        "after",
+        "Change",
+        "Beyond the CIs?",
+    ]
+    # headline change, computed by hand: 50.5 - 60.0 = -9.5; CIs [55, 65] and [46, 54] apart;
+    # after's [46, 54] holds 50: no deviation shown
+    assert rows[1] == [
+        "CrowS-Pairs",
+        "stereotype score (%)",
+        "50 (closer is better)",
+        "60.00 [55.00, 65.00] Deviates from the ideal n = 100",
+        "50.50 [46.00, 54.00] No deviation shown n = 100",
+        "\u22129.50 better (closer to ideal)",
+        "yes, CIs do not overlap",
+    ]
     # unchanged WinoBias headline
-    assert "0.00" in html
+    assert rows[2][5:] == ["0.00 no change", "no, CIs overlap"]
+    # gender: 66 - 70 = -4, CIs [60, 80] and [56, 76] overlap (the table of every figure)
+    assert "\u22124.00" in html and "no, CIs overlap" in html
     assert "intervals do not overlap" in html  # the rule is stated
-    assert html.count("before") >= 3 and html.count("after") >= 3
+    # the section's chart draws both runs, told apart in a legend
+    section = html[html.index('id="bench-crows_pairs"') :]
+    assert 'class="legend"' in section and "before, gender: 70.00" in section
 
 
 def test_write_report_and_model_card(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -152,8 +222,10 @@ def test_write_report_and_model_card(two_runs: tuple[Path, Path], tmp_path: Path
     # the same Markdown is shown (escaped) in a <pre> block of the report
     html = out.read_text(encoding="utf-8")
     assert '<pre id="model-card-md"' in html and "### Evaluated biases" in html
-    # written atomically: no temporary files left behind
-    assert sorted(p.name for p in out.parent.iterdir()) == ["model_card.md", "r.html"]
+    # written atomically: no temporary files left behind (the hidden stamp records what
+    # fairlm wrote, so that a user's edits of model_card.md are never overwritten)
+    names = sorted(p.name for p in out.parent.iterdir() if p.name != ".model_card.md.sha256")
+    assert names == ["model_card.md", "r.html"]
 
 
 def test_model_card_mentions_gemma_terms(tmp_path: Path) -> None:

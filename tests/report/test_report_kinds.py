@@ -44,7 +44,7 @@ def test_a_group_named_like_the_gap_label_is_charted(tmp_path: Path) -> None:
     desc = _first_chart_desc(html, "crows_pairs")
     assert f"{GAP}: 70.00 (CI 60.00 to 80.00)" in desc and "20.00" not in desc
     # both figures named GAP are in the table of every figure, the value and the gap
-    every = html[html.index("All figures with intervals") :]
+    every = html[html.index("<caption>Every figure of") :]
     assert every.count(f"<td>{GAP}</td>") == 2
 
 

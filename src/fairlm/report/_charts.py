@@ -1,13 +1,18 @@
-"""Inline SVG charts: per-group values with confidence-interval bars.
+"""Inline SVG charts: per-group values as bars with confidence-interval whiskers.
 
-Each chart is a dot-and-whisker plot: one row per group, one marker per run. Runs differ
-by marker *shape* and a text legend as well as colour, the value is printed at the end
-of each row, and the ideal value is a labelled dashed line, so nothing depends on colour
-alone. The ``<svg>`` has ``role="img"`` with a ``<title>`` and ``<desc>``; the caller puts a
-table of the same numbers next to it.
+Each group is a block: its name and n on one line, then one bar per run, drawn from the
+baseline (the ideal value where there is one, else 0) to the value, with the 95% CI as a
+whisker and a marker at the value. Runs differ by marker *shape* and a text legend as
+well as colour, the value is printed at the end of each bar, and the ideal value is a
+labelled dashed line, so nothing depends on colour alone. The ``<svg>`` has
+``role="img"`` with a ``<title>`` and ``<desc>``; the caller puts a table of the same
+numbers next to it.
 
-The geometry is computed here (coordinates as text, ready to place); the markup is in
-``templates/chart.svg.j2``. No JavaScript, no library, nothing loaded.
+The chart reflows: it has no ``viewBox``, so its text keeps its CSS size (12 px and up)
+at any width, and every horizontal position is a percentage of the chart's width (the
+names sit above the bars, not beside them, so nothing needs a fixed width). Heights are
+in pixels. The geometry is computed here (coordinates as text, ready to place); the
+markup is in ``templates/chart.svg.j2``. No JavaScript, no library, nothing loaded.
 """
 
 from __future__ import annotations
@@ -19,16 +24,17 @@ from typing import Any
 from fairlm.report._format import fmt, fmt_ideal, is_number
 from fairlm.report._render import render
 
-__all__ = ["MARKERS", "Point", "Shape", "dot_chart", "marker_shape"]
+__all__ = ["MARKERS", "Point", "Shape", "bar_chart", "marker_shape"]
 
 MARKERS = ("circle", "square", "triangle", "diamond", "cross")
-WIDTH = 500
-ROW = 20  # height of one run's row inside a group
-GAP = 10  # space between groups
-TOP = 34
-BOTTOM = 34
-VALUE_COL = 58  # right-hand column with the printed value
-CHAR_W = 7.8  # generous average width of a 13 px character, to keep labels inside the chart
+TOP = 24  # room for the ideal value's label
+LABEL_H = 17  # a group's name line
+BAR_ROW = 16  # one run's bar
+GROUP_GAP = 5  # space between groups
+BOTTOM = 24  # tick labels
+BAR_H = 10
+PLOT_L, PLOT_R = 5.0, 79.0  # the value axis, in percent of the chart's width
+LABEL_CHARS = 38  # a longer group name is cut (in full in its tooltip and the table)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class Point:
     value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
+    n: int | None = None  # examples behind the value
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _nice_step(span: float, n: int = 5) -> float:
+def _nice_step(span: float, n: int = 4) -> float:
     raw = span / max(n, 1)
     mag = 10 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
@@ -96,39 +103,28 @@ def _tick_digits(step: float) -> int:
 
 
 @dataclass(frozen=True)
-class _Frame:
-    """Where things go: the value axis and the vertical layout."""
+class _Axis:
+    """The value axis: its range and how a value maps to a percentage of the width."""
 
     x0: float
     x1: float
     step: float
-    plot_l: float
-    plot_r: float
-    top: int
-    block: int
-    height: int
-    label_chars: int
 
     def sx(self, v: float) -> float:
-        return self.plot_l + (v - self.x0) / (self.x1 - self.x0) * (self.plot_r - self.plot_l)
+        return PLOT_L + (v - self.x0) / (self.x1 - self.x0) * (PLOT_R - PLOT_L)
+
+    def pct(self, v: float) -> str:
+        return f"{self.sx(v):.2f}%"
 
 
-def _frame(
-    points: list[Point], groups: list[str], runs: list[int], ideal: Any, span: Any
-) -> _Frame:
+def _axis(points: list[Point], baseline: float, ideal: Any, span: Any) -> _Axis:
     nums = [v for p in points for v in (p.value, p.ci_low, p.ci_high) if is_number(v)]
+    nums.append(baseline)
     if is_number(ideal):
         nums.append(float(ideal))
     if span is not None:
         nums += [float(span[0]), float(span[1])]
-    x0, x1, step = _domain(nums or [0.0, 1.0])
-    longest = max((len(g) for g in groups), default=4)
-    label_chars = min(longest, int((180 - 12) / CHAR_W))
-    label_w = max(60, math.ceil(label_chars * CHAR_W) + 12)
-    top = TOP + (18 if len(runs) > 1 else 0)
-    block = ROW * len(runs) + GAP
-    height = top + block * len(groups) + BOTTOM
-    return _Frame(x0, x1, step, label_w, WIDTH - VALUE_COL - 8, top, block, height, label_chars)
+    return _Axis(*_domain(nums))
 
 
 def _description(
@@ -142,42 +138,66 @@ def _description(
             if is_number(p.ci_low) and is_number(p.ci_high)
             else ""
         )
-        bits.append(f"{who}{p.group}: {fmt(p.value, digits)}{ci}")
+        n = f", n = {fmt(p.n)}" if is_number(p.n) else ""
+        bits.append(f"{who}{p.group}: {fmt(p.value, digits)}{ci}{n}")
     return "; ".join(bits) + "." + (f" Ideal value {fmt_ideal(ideal)}." if is_number(ideal) else "")
 
 
-def _ticks(f: _Frame) -> list[dict[str, str]]:
+def _ticks(a: _Axis) -> list[dict[str, str]]:
     out = []
-    tick = f.x0
-    while tick <= f.x1 + f.step / 2:
-        label = fmt(round(tick, 10), _tick_digits(f.step))
-        out.append({"x": f"{f.sx(tick):.1f}", "label": label})
-        tick += f.step
+    tick = a.x0
+    while tick <= a.x1 + a.step / 2:
+        label = fmt(round(tick, 10), _tick_digits(a.step))
+        out.append({"x": a.pct(tick), "label": label})
+        tick += a.step
     return out
 
 
-def _marker_row(p: Point | None, r: int, y: float, f: _Frame, tip: str, digits: int) -> dict:
-    """One run's row in a group: its marker, interval bar and printed value, or n/a."""
-    row: dict[str, Any] = {"text_y": f"{y + 4:.1f}", "value": None}
+def _bar(p: Point | None, r: int, y: float, a: _Axis, base: float, tip: str, digits: int) -> dict:
+    """One run's bar in a group: from the baseline to the value, its CI whisker, its
+    marker and its printed value; or n/a."""
+    row: dict[str, Any] = {"text_y": f"{y + 4.5:.1f}", "value": None}
     if p is None or not is_number(p.value):
         return row
     k = r % len(MARKERS)
-    lines = []
+    x_base, x_val = a.sx(base), a.sx(p.value)  # type: ignore[arg-type]
+    whisker = None
     if is_number(p.ci_low) and is_number(p.ci_high):
-        a, b = f.sx(p.ci_low), f.sx(p.ci_high)  # type: ignore[arg-type]
-        lines.append((f"{a:.1f}", f"{b:.1f}", f"{y:.1f}", f"{y:.1f}"))
-        lines += [(f"{e:.1f}", f"{e:.1f}", f"{y - 5:.1f}", f"{y + 5:.1f}") for e in (a, b)]
+        whisker = {
+            "x1": a.pct(p.ci_low),  # type: ignore[arg-type]
+            "x2": a.pct(p.ci_high),  # type: ignore[arg-type]
+            "y": f"{y:.1f}",
+            "y1": f"{y - 5:.1f}",
+            "y2": f"{y + 5:.1f}",
+        }
     row.update(
         k=k,
         tip=tip,
-        ci_lines=lines,
-        marker=marker_shape(MARKERS[k], f.sx(p.value), y),  # type: ignore[arg-type]
+        bar={
+            "x": f"{min(x_base, x_val):.2f}%",
+            "w": f"{abs(x_val - x_base):.2f}%",
+            "y": f"{y - BAR_H / 2:.1f}",
+            "h": BAR_H,
+        },
+        whisker=whisker,
+        marker_x=f"{x_val:.2f}%",
+        marker_y=f"{y:.1f}",
+        marker=marker_shape(MARKERS[k], 0.0, 0.0, 4.5),
         value=fmt(p.value, digits),
     )
     return row
 
 
-def dot_chart(
+def _n_text(points: list[Point]) -> str:
+    ns = [p.n for p in points if p is not None and is_number(p.n)]
+    if not ns:
+        return ""
+    if len(set(ns)) == 1:
+        return f"n = {fmt(ns[0])}"
+    return "n = " + " / ".join(fmt(n) for n in ns)
+
+
+def bar_chart(
     *,
     chart_id: str,
     title: str,
@@ -191,49 +211,52 @@ def dot_chart(
     """The chart as SVG markup; groups keep the order in which they first appear in
     ``points``.
 
-    ``span`` forces values that the axis must include (for example ``(0, 100)`` for
-    percentages of a whole), besides the points, their intervals and the ideal.
+    Bars start at the ideal value when there is one, else at 0. ``span`` forces values
+    that the axis must include (for example ``(0, 100)`` for percentages of a whole),
+    besides the points, their intervals, the baseline and the ideal.
     """
     groups = list(dict.fromkeys(p.group for p in points))
     runs = sorted({p.run for p in points})
     legend = len(runs) > 1
-    f = _frame(points, groups, runs, ideal, span)
-    legend_items, x = [], f.plot_l
-    for r in runs if legend else []:
-        k, label = r % len(MARKERS), _short(run_labels[r], 28)
-        marker = marker_shape(MARKERS[k], x + 5, 14)
-        legend_items.append({"k": k, "marker": marker, "x": x + 14, "label": label})
-        x += 24 + int(len(label) * CHAR_W)
+    base = float(ideal) if is_number(ideal) else 0.0
+    a = _axis(points, base, ideal, span)
+    block = LABEL_H + BAR_ROW * len(runs) + GROUP_GAP
+    axis_y = TOP + block * len(groups)
     rows = []
     for gi, group in enumerate(groups):
-        gy = f.top + gi * f.block
-        runs_here = []
-        for ri, r in enumerate(runs):
-            p = next((q for q in points if q.group == group and q.run == r), None)
+        gy = TOP + gi * block
+        here = [next((q for q in points if q.group == group and q.run == r), None) for r in runs]
+        bars = []
+        for ri, (r, p) in enumerate(zip(runs, here, strict=True)):
             who = run_labels[r] + ", " if legend else ""
-            tip = f"{who}{group}: {fmt(p.value, digits) if p else ''}"
-            runs_here.append(_marker_row(p, r, gy + ri * ROW + ROW / 2, f, tip, digits))
-        mid = gy + ROW * len(runs) / 2
+            tip = f"{who}{group}: {fmt(p.value, digits) if p else 'n/a'}"
+            y = gy + LABEL_H + ri * BAR_ROW + BAR_ROW / 2
+            bars.append(_bar(p, r, y, a, base, tip, digits))
         rows.append(
             {
-                "band_y": gy - 3 if gi % 2 == 1 else None,
-                "label_y": f"{mid + 4:.1f}",
+                "band_y": gy - 2 if gi % 2 == 1 else None,
+                "label_y": f"{gy + 13:.1f}",
                 "label": group,
-                "short": _short(group, f.label_chars),
-                "runs": runs_here,
+                "short": _short(group, LABEL_CHARS),
+                "n": _n_text([p for p in here if p is not None]),
+                "runs": bars,
             }
         )
+    ideal_at = None
+    if is_number(ideal):
+        x = a.sx(float(ideal))
+        anchor = "start" if x < 12 else "end" if x > PLOT_R - 8 else "middle"
+        ideal_at = {"x": f"{x:.2f}%", "label": fmt_ideal(ideal), "anchor": anchor}
     return render(
         "chart.svg.j2",
         id=chart_id,
-        width=WIDTH,
-        frame=f,
+        height=axis_y + BOTTOM,
+        top=TOP,
+        axis_y=axis_y,
         title=title + (f" ({unit})" if unit else ""),
         desc=_description(points, run_labels, legend, ideal, digits),
-        legend=legend_items,
-        ticks=_ticks(f),
-        axis_y=f.height - BOTTOM + 6,
-        ideal=(f"{f.sx(float(ideal)):.1f}", fmt_ideal(ideal)) if is_number(ideal) else None,
+        ticks=_ticks(a),
+        ideal=ideal_at,
         rows=rows,
-        band_height=f.block - GAP + 6,
+        band_height=block - GROUP_GAP + 4,
     )

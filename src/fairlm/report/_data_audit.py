@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fairlm.errors import DataError
-from fairlm.report._charts import Point, dot_chart
+from fairlm.report._charts import Point, bar_chart
 from fairlm.report._format import fmt, is_number
 from fairlm.report._render import render
 
@@ -101,6 +101,11 @@ def _share(groups: dict[str, Any], group: str) -> float | None:
     return c.get("mentions", 0) / total if total and is_number(c.get("mentions")) else None
 
 
+def _mentions(counts: dict[str, Any]) -> int | None:
+    m = counts.get("mentions")
+    return int(m) if is_number(m) else None
+
+
 def _leans(skew: Any) -> str:
     if not is_number(skew):
         return "n/a (absent near one group)"
@@ -113,7 +118,7 @@ def _chart(counter: list[int], caption: str, **kwargs: Any) -> dict[str, str]:
     """A numbered chart (ids are unique across the page) with its caption."""
     counter[0] += 1
     cid = f"chart-{counter[0]}"
-    return {"id": cid, "svg": dot_chart(chart_id=cid, **kwargs), "caption": caption}
+    return {"id": cid, "svg": bar_chart(chart_id=cid, **kwargs), "caption": caption}
 
 
 def _axis(audit: DataAudit, axis: str, groups: dict[str, Any], counter: list[int]) -> dict:
@@ -130,11 +135,16 @@ def _axis(audit: DataAudit, axis: str, groups: dict[str, Any], counter: list[int
     if total > 0:
         chart = _chart(
             counter,
-            f"Share of the {axis} axis's mentions by group, in percent, largest first; "
-            "the value is printed at the end of each row. The table below has the same "
+            f"Share of the {axis} axis's mentions by group, in percent, largest first, as "
+            "bars from 0; the value is printed at the end of each bar and the group's "
+            "mentions (n) beside its name. The table below has the same "
             "numbers with mention and document counts.",
             title=f"Training data: share of {axis} mentions by group",
-            points=[Point(g, 0, 100 * s) for g in ranked if (s := _share(groups, g)) is not None],
+            points=[
+                Point(g, 0, 100 * s, n=_mentions(groups[g]))
+                for g in ranked
+                if (s := _share(groups, g)) is not None
+            ],
             run_labels=[audit.label],
             unit="%",
             digits=1,
@@ -174,7 +184,7 @@ def _cooccurrence(audit: DataAudit, kind: str, counter: list[int]) -> dict:
             f"The {len(charted)} most skewed {kind}, by log2 of the skew ratio: above 0 "
             "(right of the dashed line) the word is relatively more frequent near female "
             "terms, below 0 near male terms; 1 step is a factor of 2. The value is printed at "
-            "the end of each row; the table below has every word.",
+            "the end of each bar; the table below has every word.",
             title=f"Training data: {kind}, log2 skew ratio (female / male context)",
             points=[Point(str(r.get("word")), 0, math.log2(r["skew_ratio"])) for r in charted],
             run_labels=[audit.label],

@@ -1,5 +1,5 @@
-"""Number formatting and the plain-language reading of one figure (escaping is the
-templates' job: they autoescape)."""
+"""Number formatting and the plain-language direction of one figure (escaping is the
+templates' job: they autoescape). Verdicts come from :mod:`fairlm.report._verdicts`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ __all__ = [
     "fmt_ideal",
     "direction_text",
     "ideal_text",
-    "verdict_text",
     "is_number",
     "metric_label",
 ]
@@ -96,24 +95,3 @@ def ideal_text(f: dict[str, Any]) -> str:
     if is_number(ideal):
         return f"ideal {fmt_ideal(ideal)} ({how})"
     return how if hib is not None else "no stated ideal"
-
-
-def verdict_text(f: dict[str, Any]) -> str:
-    """What the interval says about the ideal value, in one sentence."""
-    v, lo, hi, ideal = f.get("value"), f.get("ci_low"), f.get("ci_high"), f.get("ideal")
-    if not is_number(v):
-        return "No value was computed."
-    if not is_number(ideal):
-        return ""
-    if not (is_number(lo) and is_number(hi)):
-        gap = abs(v - ideal)
-        return (
-            f"{fmt(gap)} from the ideal {fmt_ideal(ideal)}; no confidence interval to judge it by."
-        )
-    if lo <= ideal <= hi:
-        return (
-            f"The interval includes the ideal {fmt_ideal(ideal)}: no clear evidence of bias "
-            "at this sample size (which is not evidence of no bias)."
-        )
-    side = "above" if lo > ideal else "below"
-    return f"The whole interval lies {side} the ideal {fmt_ideal(ideal)}: a measurable deviation."

@@ -179,6 +179,8 @@ class Glossary:
 
 
 def _slug(text: str) -> str:
+    """An id fragment: lower-case letters, digits, ``_`` and ``-`` ('%' reads 'pct')."""
+    text = text.replace("%", "pct").replace("<", "").replace(">", "")
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower() or "x"
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from fairlm import __version__
 from fairlm.report._benchmarks import GENERAL_CAVEATS, model_caveats, reading
 from fairlm.report._compare import compare
-from fairlm.report._format import fmt, fmt_ci, ideal_text, metric_label, verdict_text
+from fairlm.report._format import fmt, fmt_ci, ideal_text, metric_label
 from fairlm.report._load import Run, bench_title, benchmark_names, headline_figure
+from fairlm.report._verdicts import STATUS_LABELS, bench_verdicts, figure_key, rule
 
 __all__ = ["build_model_card"]
 
@@ -91,12 +92,14 @@ def _figure_table(runs: list[Run]) -> list[str]:
                 row += ["", ""]
         lines.append("| " + " | ".join(row) + " |")
         if figs[-1] is not None:
-            v = verdict_text(figs[-1])
-            if v:
+            j = bench_verdicts(runs[-1].benchmarks[name]).get(figure_key(figs[-1]))
+            if j is not None:
+                v = f"{STATUS_LABELS[j.status]}. {j.text}"
                 readings.append(f"- {_md(bench_title(runs, name))}: {_md(v)}")
     if readings:
-        lines += ["", f"Reading of the {'latest ' if len(runs) > 1 else ''}figures:", ""]
+        lines += ["", f"Verdicts on the {'latest ' if len(runs) > 1 else ''}figures:", ""]
         lines += readings
+        lines += ["", f"_The rule: {_md(rule())}_"]
     return lines
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fairlm._text import near_tie_text
 from fairlm.report._benchmarks import reading
-from fairlm.report._charts import MARKERS, Point, dot_chart
+from fairlm.report._charts import MARKERS, Point, bar_chart
 from fairlm.report._compare import compare
 from fairlm.report._format import (
     direction_text,
@@ -26,10 +27,12 @@ from fairlm.report._format import (
     metric_label,
     text,
 )
-from fairlm.report._load import Run, bench_title
+from fairlm.report._glossary import Glossary, glossary
+from fairlm.report._load import Run, bench_title, headline_figure
 from fairlm.report._render import macro
-from fairlm.report._summary import signed, slug
+from fairlm.report._summary import run_key, signed, slug
 from fairlm.report._tables import render_tables
+from fairlm.report._verdicts import COMPARISON_KINDS, Judged, bench_verdicts, figure_key, p_text
 
 __all__ = ["section_context"]
 
@@ -84,14 +87,19 @@ def _chart_metrics(runs: list[Run], name: str, charted: dict[str, list[Key]]) ->
 def _chart_caption(
     metric: str, ref: dict, points: list[Point], labels: list[str], present: list[int]
 ) -> str:
-    cap = f"{metric_label(metric).capitalize()} by group"
+    ideal = ref.get("ideal")
+    base = f"the ideal value {fmt_ideal(ideal)}" if is_number(ideal) else "0"
+    cap = f"{metric_label(metric).capitalize()} by group: each bar runs from {base} to the value"
     if any(is_number(p.ci_low) for p in points):
-        cap += ", with 95% CI bars"
+        cap += ", the whisker is its 95% CI"
     else:
         cap += " (no confidence intervals recorded)"
-    if is_number(ref.get("ideal")):
-        cap += f"; the dashed line marks the ideal value {fmt_ideal(ref.get('ideal'))}"
-    cap += f"; {direction_text(ref)}. The value is printed at the end of each row."
+    if is_number(ideal):
+        cap += f"; the dashed line marks the ideal value {fmt_ideal(ideal)}"
+    cap += (
+        f"; {direction_text(ref)}. The value is printed at the end of each bar, the number "
+        "of examples (n) beside each group's name."
+    )
     if len(present) > 1:
         cap += (
             " Runs are told apart by marker shape: "
@@ -122,7 +130,17 @@ def _chart(
                 cells += ["", ""]
                 continue
             ref = ref or f
-            points.append(Point(group, i, f.get("value"), f.get("ci_low"), f.get("ci_high")))
+            n = f.get("n")
+            points.append(
+                Point(
+                    group,
+                    i,
+                    f.get("value"),
+                    f.get("ci_low"),
+                    f.get("ci_high"),
+                    int(n) if is_number(n) else None,
+                )
+            )
             cells += [fmt(f.get("value")), fmt_ci(f)]
         n = next((per_run[i][key].get("n") for i in present if key in per_run[i]), None)
         rows.append(cells + [fmt(n) if is_number(n) else ""])
@@ -130,7 +148,7 @@ def _chart(
         return None
     counter[0] += 1
     cid = f"chart-{counter[0]}"
-    svg = dot_chart(
+    svg = bar_chart(
         chart_id=cid,
         title=f"{bench_title(runs, name)}: {metric_label(metric)} by group",
         points=points,
@@ -145,8 +163,15 @@ def _chart(
     return {
         "id": cid,
         "svg": svg,
+        "title": f"{metric_label(metric).capitalize()} by group",
+        "legend": [run_key(i, labels[i]) for i in present] if len(present) > 1 else [],
         "caption": _chart_caption(metric, ref, points, labels, present),
-        "table": {"head": head, "rows": rows, "num": set(range(1, len(head)))},
+        "table": {
+            "head": head,
+            "rows": rows,
+            "num": set(range(1, len(head))),
+            "caption": f"{metric_label(metric).capitalize()} by group: the numbers of the chart",
+        },
     }
 
 
@@ -161,42 +186,148 @@ def _charts(runs: list[Run], name: str, counter: list[int]) -> dict[str, Any] | 
     return {"first": blocks[0], "more": [b for b in blocks[1:] if b is not None]}
 
 
+def _term(g: Glossary, metric: str) -> Any:
+    """A metric's name, linked to its glossary entry where it has one (markup)."""
+    entry = g.lookup(metric)
+    return macro("_macros.html.j2", "term")(metric_label(metric), entry.anchor if entry else None)
+
+
+def _verdict(j: Judged | None, i: int, name: str, key: Key, *, why: bool = False) -> Any:
+    """A figure's verdict badge (markup), marked with the figure it judges."""
+    if j is None:
+        return ""
+    data = {"run": i, "bench": name, "metric": key[0], "kind": key[1], "group": key[2]}
+    return macro("_macros.html.j2", "verdict")(j, data, why)
+
+
 def _all_figures(runs: list[Run], name: str) -> dict[str, Any]:
-    """Every figure of every run, with intervals, n and p (one run) or the change."""
+    """Every figure of every run, with intervals, n, p-values and verdicts (one run), or
+    each run's value and CI, the change, and the last run's verdict."""
     keys, per_run = _fig_index(runs, name)
     present = [i for i, r in enumerate(runs) if name in r.benchmarks]
+    judged = {i: bench_verdicts(runs[i].benchmarks[name]) for i in present}
+    g = glossary(name)
     multi = len(present) > 1
-    head = ["Metric", "Group"]
+    head = ["Metric", "Group", "Kind"]
     if multi:
         for i in present:
             head += [f"{runs[i].label}: value", "95% CI"]
-        head += ["Change", "Beyond CIs?", "Note"]
+        head += ["Change", "Beyond CIs?", f"Verdict ({runs[present[-1]].label})", "Note"]
     else:
-        head += ["Value", "95% CI", "n", "p-value", "Ideal", "Note"]
+        head += ["Value", "95% CI", "n", "p-value", "Holm p", "Ideal", "Verdict", "Note"]
     rows: list[list[Any]] = []
     for key in keys:
         figs = [per_run[i].get(key) for i in present]
         f = next(x for x in figs if x is not None)
-        cells: list[Any] = [metric_label(key[0]), key[2]]
+        cells: list[Any] = [_term(g, key[0]), key[2], key[1].replace("_", " ")]
+        last = present[-1]
         if multi:
             for x in figs:
                 cells += [fmt_value(x), fmt_ci(x)] if x else ["", ""]
             ch = compare(figs[0], figs[-1]) if figs[0] and figs[-1] else None
             cells += [signed(ch.value), macro("_macros.html.j2", "beyond")(ch)] if ch else ["", ""]
+            cells.append(_verdict(judged[last].get(key), last, name, key) if figs[-1] else "")
             cells.append(text(f.get("note", "")))
         else:
+            j = judged[last].get(key)
             n = f.get("n")
             cells += [
                 fmt_value(f),
                 fmt_ci(f),
                 fmt(n) if is_number(n) else "",
                 fmt_p(f.get("p_value")),
+                fmt_p(j.p_adjusted) if j is not None and j.p_adjusted is not None else "",
             ]
-            cells += [direction_text(f), text(f.get("note", ""))]
+            cells += [direction_text(f), _verdict(j, last, name, key), text(f.get("note", ""))]
         rows.append(cells)
-    # multi: values, CIs and the change; single: value, CI, n, p
-    num = set(range(2, 3 + 2 * len(present))) if multi else {2, 3, 4, 5}
-    return {"head": head, "rows": rows, "num": num}
+    # multi: values, CIs and the change; single: value, CI, n, p, Holm p
+    num = set(range(3, 4 + 2 * len(present))) if multi else {3, 4, 5, 6, 7}
+    return {
+        "head": head,
+        "rows": rows,
+        "num": num,
+        "caption": f"Every figure of {bench_title(runs, name)}",
+        "count": len(rows),
+    }
+
+
+def _comparisons(runs: list[Run], name: str) -> dict[str, Any] | None:
+    """The comparisons between groups (gaps and differences) with their p-values, raw
+    and Holm-adjusted, and verdicts: per run."""
+    g = glossary(name)
+    blocks, total, deviate = [], 0, 0
+    present = [i for i, r in enumerate(runs) if name in r.benchmarks]
+    for i in present:
+        bench = runs[i].benchmarks[name]
+        judged = bench_verdicts(bench)
+        rows = []
+        for f in bench.get("summary", {}).get("figures", []):
+            if not isinstance(f, dict) or f.get("kind") not in COMPARISON_KINDS:
+                continue
+            key = figure_key(f)
+            j = judged.get(key)
+            n = f.get("n")
+            rows.append(
+                [
+                    _term(g, key[0]),
+                    key[2],
+                    fmt_value(f),
+                    fmt_ci(f),
+                    fmt(n) if is_number(n) else "",
+                    fmt_p(f.get("p_value")) or "none",
+                    fmt_p(j.p_adjusted) if j is not None and j.p_adjusted is not None else "",
+                    _verdict(j, i, name, key),
+                ]
+            )
+            deviate += j is not None and j.status == "deviates"
+        if rows:
+            total += len(rows)
+            label = runs[i].label if len(present) > 1 else None
+            blocks.append(
+                {
+                    "label": label,
+                    "head": ["Metric", "Group", "Value", "95% CI", "n", "p-value", "Holm p"]
+                    + ["Verdict"],
+                    "rows": rows,
+                    "num": {2, 3, 4, 5, 6},
+                    "caption": "Comparisons between groups" + (f": {label}" if label else ""),
+                }
+            )
+    if not blocks:
+        return None
+    per_run = total // len(blocks)
+    return {
+        "blocks": blocks,
+        "summary": f"Comparisons between groups ({per_run}"
+        + (" per run" if len(blocks) > 1 else "")
+        + f"; {deviate} deviate{'s' if deviate == 1 else ''} from the ideal)",
+    }
+
+
+def _headlines(runs: list[Run], name: str) -> list[dict[str, Any]]:
+    """Per run: the headline figure with its interval, n and verdict, for the line under
+    the section's heading."""
+    present = [i for i, r in enumerate(runs) if name in r.benchmarks]
+    out = []
+    for i in present:
+        bench = runs[i].benchmarks[name]
+        f = headline_figure(bench)
+        if f is None:
+            continue
+        key = figure_key(f)
+        j = bench_verdicts(bench).get(key)
+        n = f.get("n")
+        out.append(
+            {
+                "who": run_key(i, runs[i].label) if len(present) > 1 else None,
+                "value": fmt_value(f),
+                "ci": fmt_ci(f),
+                "n": fmt(n) if is_number(n) else "",
+                "p": p_text(j),
+                "verdict": _verdict(j, i, name, key, why=True),
+            }
+        )
+    return out
 
 
 def _meta(runs: list[Run], name: str) -> list[dict[str, Any]]:
@@ -288,17 +419,32 @@ def section_context(runs: list[Run], name: str, counter: list[int]) -> dict[str,
     """What ``benchmark.html.j2`` shows for benchmark ``name``; ``counter`` numbers the
     charts across the page."""
     bench = next(r.benchmarks[name] for r in runs if name in r.benchmarks)
+    ref = next(
+        (headline_figure(r.benchmarks[name]) for r in reversed(runs) if name in r.benchmarks),
+        None,
+    )
+    ties = next(
+        (r.benchmarks[name].get("near_ties") for r in reversed(runs) if name in r.benchmarks),
+        None,
+    )
+    g = glossary(name)
     return {
         "slug": slug(name),
         "name": name,
         "title": bench_title(runs, name),
         "description": text(bench.get("description")),
         "meaning": reading(name).meaning,
+        "headline_term": _term(g, str(ref.get("metric", ""))) if ref else "",
+        "headline_unit": text(ref.get("unit")) if ref else "",
+        "headline_ideal": direction_text(ref) if ref else "",
+        "headlines": _headlines(runs, name),
+        "ties": near_tie_text(ties) if ties and ties.get("count") else "",
         "meta": _meta(runs, name),
         "licence": text(bench.get("license", "not recorded")),
         "non_commercial": bench.get("commercial_use_ok") is False,
         "citation": text(bench.get("citation")),
         "charts": _charts(runs, name, counter),
+        "comparisons": _comparisons(runs, name),
         "tables": _tables(runs, name),
         "all_figures": _all_figures(runs, name),
         "examples": _examples(runs, name),

@@ -164,43 +164,54 @@ def _records(name: str, rows: list[dict[str, Any]]) -> Block:
     cols = cols[:12]
     return {
         "type": "records",
-        "title": _title(name),
+        "title": name,
         "collapsed": len(rows) > MAX_ROWS_OPEN,
         "table": _table(
-            [c.replace("_", " ") for c in cols], [[_cell(r.get(c)) for c in cols] for r in rows], ""
+            [c.replace("_", " ") for c in cols],
+            [[_cell(r.get(c)) for c in cols] for r in rows],
+            name,
         ),
     }
 
 
-def _blocks(name: str, value: Any, depth: int) -> list[Block]:
+def _path(path: tuple[str, ...]) -> str:
+    """Where a table sits in the nested ``tables``: 'descriptors by axis › age › most likely'."""
+    return " › ".join(_title(p) for p in path)
+
+
+def _blocks(path: tuple[str, ...], value: Any, depth: int) -> list[Block]:
+    name = _path(path)
     if _is_group_metrics(value):
         return [_group_metrics(name, value)]
     if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
         return [_records(name, value)]
-    if (
-        isinstance(value, dict)
-        and value
-        and all(not isinstance(v, dict | list) for v in value.values())
-    ):
-        rows = [[_title(k), _cell(v)] for k, v in value.items()]
-        return [
-            {"type": "flat", "title": _title(name), "table": _table(["Key", "Value"], rows, "")}
-        ]
-    if isinstance(value, dict) and depth < MAX_DEPTH:
-        return [b for k, v in value.items() for b in _blocks(str(k), v, depth + 1)]
+    nested = isinstance(value, dict) and any(isinstance(v, dict | list) for v in value.values())
+    if isinstance(value, dict) and value and (depth < MAX_DEPTH or not nested):
+        # scalars in one key/value table, then each nested part under its own name
+        flat = {k: v for k, v in value.items() if not isinstance(v, dict | list)}
+        out: list[Block] = []
+        if flat:
+            rows = [[_title(k), _cell(v)] for k, v in flat.items()]
+            out.append(
+                {"type": "flat", "title": name, "table": _table(["Key", "Value"], rows, name)}
+            )
+        for k, v in value.items():
+            if k not in flat:
+                out += _blocks((*path, str(k)), v, depth + 1)
+        return out
     if value in (None, [], {}):
         return []
     text = json.dumps(value, indent=1, ensure_ascii=False)
     if len(text) > 20000:
         text = text[:20000] + "\n..."
-    return [{"type": "raw", "title": _title(name), "text": text}]
+    return [{"type": "raw", "title": name, "text": text}]
 
 
 def table_blocks(tables: Any) -> list[Block]:
     """What ``templates/tables.html.j2`` lays out for a summary's ``tables`` (any shape)."""
     if not isinstance(tables, dict):
-        return _blocks("tables", tables, MAX_DEPTH)
-    return [b for k, v in tables.items() for b in _blocks(str(k), v, 0)]
+        return _blocks(("tables",), tables, MAX_DEPTH)
+    return [b for k, v in tables.items() for b in _blocks((str(k),), v, 0)]
 
 
 def render_tables(tables: Any) -> str:
