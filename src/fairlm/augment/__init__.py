@@ -8,6 +8,8 @@ counterfactual pairs of the adversarial and constraint methods). It depends on
 
 * :class:`CounterfactualAugmenter` swaps the terms of one axis (gender, race, religion);
   its module docstring gives the rules.
+* ``lang="zh"`` swaps Chinese gender terms from fairlm's own list by longest match
+  (:mod:`fairlm.augment._zh`).
 * :func:`augment_file` augments a ``.jsonl`` or plain text file (``fairlm augment``).
 
 >>> aug = CounterfactualAugmenter("gender", pairs=[("man", "woman")])
@@ -17,14 +19,24 @@ counterfactual pairs of the adversarial and constraint methods). It depends on
 
 from __future__ import annotations
 
-from fairlm.augment._augmenter import AXES, MODES, Axis, CounterfactualAugmenter, Mode
+from fairlm.augment._augmenter import (
+    AXES,
+    LANGUAGES,
+    MODES,
+    Axis,
+    CounterfactualAugmenter,
+    Language,
+    Mode,
+)
 from fairlm.augment._files import augment_file, read_records
 
 __all__ = [
     "AXES",
+    "LANGUAGES",
     "MODES",
     "Axis",
     "CounterfactualAugmenter",
+    "Language",
     "Mode",
     "augment_file",
     "read_records",

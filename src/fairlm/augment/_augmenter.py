@@ -34,6 +34,11 @@ it stands alone ("the book is his.") and "her" before a noun. The rule is wrong 
 sentences ("I told her stories" gives "his stories"); that costs a little noise in
 training data, which CDA tolerates.
 
+**Chinese** (``lang="zh"``, gender only): fairlm's own word list
+(:mod:`fairlm.augment._wordlists_zh`) swapped by longest match, since Chinese has no
+spaces; protected words keep the gendered words inside them (他人 "others", 其他, 吉他)
+unchanged. The rules are in :mod:`fairlm.augment._zh`.
+
 Two modes (Webster et al. 2020): **two-sided** keeps every original and adds the
 counterfactual of each text that changed; **one-sided** replaces each text by its
 counterfactual.
@@ -54,14 +59,17 @@ from functools import cached_property
 from typing import Literal
 
 from fairlm.augment import _wordlists as W
+from fairlm.augment._zh import ChineseSwapper
 from fairlm.errors import FairlmError
 
-__all__ = ["AXES", "MODES", "CounterfactualAugmenter"]
+__all__ = ["AXES", "LANGUAGES", "MODES", "CounterfactualAugmenter"]
 
 Axis = Literal["gender", "race", "religion"]
 Mode = Literal["two-sided", "one-sided"]
+Language = Literal["en", "zh"]
 AXES: tuple[str, ...] = ("gender", "race", "religion")
 MODES: tuple[str, ...] = ("two-sided", "one-sided")
+LANGUAGES: tuple[str, ...] = ("en", "zh")
 
 GENDER_GROUPS = ("male", "female")
 
@@ -108,9 +116,13 @@ class CounterfactualAugmenter:
     seed:
         Seeds the random choice of replacement group (race and religion).
     pairs:
-        (male, female) word pairs to use instead of the ``cda_wordlists`` data set.
+        (male, female) word pairs to use instead of the ``cda_wordlists`` data set (with
+        ``lang="zh"``, instead of fairlm's Chinese pairs and names).
     data_dir:
         Where the ``cda_wordlists`` data set is (default: fairlm's data resolution).
+    lang:
+        ``en`` (English) or ``zh`` (Chinese: gender only, fairlm's own word list, no data
+        set needed).
     """
 
     def __init__(
@@ -122,11 +134,22 @@ class CounterfactualAugmenter:
         seed: int = 0,
         pairs: Sequence[tuple[str, str]] | None = None,
         data_dir: str | os.PathLike[str] | None = None,
+        lang: Language = "en",
     ) -> None:
         if axis not in AXES:
             raise FairlmError(f"unknown CDA axis {axis!r}; choose one of {', '.join(AXES)}")
         if mode not in MODES:
             raise FairlmError(f"unknown CDA mode {mode!r}; choose one of {', '.join(MODES)}")
+        if lang not in LANGUAGES:
+            raise FairlmError(
+                f"unknown CDA language {lang!r}; choose one of {', '.join(LANGUAGES)}"
+            )
+        if lang == "zh" and axis != "gender":
+            raise FairlmError(
+                f"Chinese CDA (lang 'zh') has gender terms only; got axis {axis!r}: use "
+                "axis 'gender'"
+            )
+        self.lang = lang
         self.axis = axis
         self.mode = mode
         self.names = names
@@ -141,6 +164,14 @@ class CounterfactualAugmenter:
         return {"gender": GENDER_GROUPS, "race": W.RACE_GROUPS, "religion": W.RELIGION_GROUPS}[
             self.axis
         ]
+
+    @cached_property
+    def _zh(self) -> ChineseSwapper:
+        if self.pairs is None:
+            return ChineseSwapper.default()
+        from fairlm.augment import _wordlists_zh as Z
+
+        return ChineseSwapper(self.pairs, protected=Z.ZH_PROTECTED)
 
     @cached_property
     def _terms(self) -> dict[str, _Term]:
@@ -201,6 +232,8 @@ class CounterfactualAugmenter:
         """
         if self.axis != "gender":
             return frozenset()
+        if self.lang == "zh":
+            return self._zh.two_sided_words
         out = set()
         for word, t in self._terms.items():
             back = self._terms.get(t.target.lower())
@@ -217,6 +250,8 @@ class CounterfactualAugmenter:
         """The counterfactual of ``text`` and how many terms were swapped."""
         if not isinstance(text, str):
             raise FairlmError(f"expected a string, got {type(text).__name__}")
+        if self.lang == "zh":
+            return self._zh.swap_count(text)
         count = 0
         targets: dict[int, int] = {}  # race/religion: source group -> target group
         rng: random.Random | None = None
@@ -271,6 +306,8 @@ class CounterfactualAugmenter:
     def attribute(self, text: str) -> int:
         """The group a text is about: index into :attr:`groups`, or -1 when it mentions
         no group's terms or several groups' (gender: 0 male, 1 female)."""
+        if self.lang == "zh":
+            return self._zh.attribute(text)
         found: set[int] = set()
         for m in self._pattern.finditer(text):
             src = m.group(0)
@@ -283,7 +320,10 @@ class CounterfactualAugmenter:
         return found.pop() if len(found) == 1 else -1
 
     def __repr__(self) -> str:
-        return f"CounterfactualAugmenter({self.axis!r}, mode={self.mode!r}, seed={self.seed})"
+        return (
+            f"CounterfactualAugmenter({self.axis!r}, mode={self.mode!r}, seed={self.seed}, "
+            f"lang={self.lang!r})"
+        )
 
 
 _NEXT = re.compile(r"\s*(\S)")

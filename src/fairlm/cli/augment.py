@@ -6,7 +6,8 @@ every text and, right after it, its counterfactual where something was swapped;
 one-sided mode writes only the counterfactuals. In .jsonl output each row gets
 "counterfactual": true/false. Gender swaps use the Zhao et al. (2018) word pairs and
 first names; "her" becomes "him" or "his" by a rule on the next word (see
-docs/mitigation.md).
+docs/mitigation.md). --lang zh swaps Chinese gender terms (fairlm's own list, longest
+match first, words such as 他人 "others" and 其他 left alone; see docs/chinese.md).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from dataclasses import dataclass
 
 from fairlm._config import option
-from fairlm.augment import Axis, Mode
+from fairlm.augment import Axis, Language, Mode
 from fairlm.cli._flags import add_options, config_from_args
 
 
@@ -27,6 +28,7 @@ class AugmentOptions:
     input: str = option(positional=True, metavar="IN", help="a .jsonl or plain text file")
     output: str = option(positional=True, metavar="OUT", help="where to write the augmented texts")
     axis: Axis = option("gender")
+    lang: Language = option("en", help="zh: Chinese text (gender only; fairlm's own word list)")
     mode: Mode = option("two-sided")
     names: bool = option(True, help="do not swap first names (gender)")
     seed: int = option(0, help="seed for the random replacement group (race, religion)")
@@ -47,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
 
     opts = config_from_args(AugmentOptions, args)
     aug = CounterfactualAugmenter(
-        opts.axis, mode=opts.mode, names=opts.names, seed=opts.seed, data_dir=opts.data_dir
+        opts.axis,
+        mode=opts.mode,
+        names=opts.names,
+        seed=opts.seed,
+        data_dir=opts.data_dir,
+        lang=opts.lang,
     )
     n = augment_file(opts.input, opts.output, aug, text_field=opts.text_field)
     print(
