@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from fairlm._config import check, option
-from fairlm.augment import Axis
+from fairlm.augment import Axis, Language
 
 if TYPE_CHECKING:
     from fairlm.augment import CounterfactualAugmenter, Mode
@@ -60,13 +60,15 @@ class DebiasRun:
     log: Callable[[str], None]
     is_main: bool
 
-    def augmenter(self, axis: Axis, mode: Mode = "two-sided") -> CounterfactualAugmenter:
-        """A counterfactual augmenter for ``axis``, seeded and reading word lists like
-        the rest of the run."""
+    def augmenter(
+        self, axis: Axis, mode: Mode = "two-sided", *, lang: Language = "en"
+    ) -> CounterfactualAugmenter:
+        """A counterfactual augmenter for ``axis`` in ``lang``, seeded and reading word
+        lists like the rest of the run."""
         from fairlm.augment import CounterfactualAugmenter
 
         return CounterfactualAugmenter(
-            axis, mode=mode, seed=self.config.seed, data_dir=self.config.data_dir
+            axis, mode=mode, seed=self.config.seed, data_dir=self.config.data_dir, lang=lang
         )
 
 
@@ -115,6 +117,20 @@ class AxisMethod(Method):
     axis: Axis = option(
         "gender", group="method", help="the protected attribute whose terms are swapped"
     )
+    lang: Language = option(
+        "en",
+        group="method",
+        help="the corpus's language: zh swaps Chinese gender terms (axis gender only)",
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.lang == "zh" and self.axis != "gender":
+            from fairlm._config import ConfigError
+
+            raise ConfigError(
+                "lang", f"zh has gender terms only, not {self.axis!r}: use --axis gender"
+            )
 
 
 @dataclass(kw_only=True)

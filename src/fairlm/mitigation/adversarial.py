@@ -57,7 +57,7 @@ class Adversarial(WeightedMethod):
         from fairlm.mitigation._data import attribute_examples
         from fairlm.mitigation._finetune import finetune
 
-        aug = run.augmenter(self.axis)
+        aug = run.augmenter(self.axis, lang=self.lang)
         examples, held = (
             attribute_examples(
                 lm.tokenizer,

@@ -31,7 +31,7 @@ class CDA(AxisMethod):
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:
         from fairlm.mitigation._finetune import encode_texts, finetune
 
-        aug = run.augmenter(self.axis, self.cda_mode)
+        aug = run.augmenter(self.axis, self.cda_mode, lang=self.lang)
         augmented = aug.augment(data.train)
         if run.is_main:
             atomic_write_text(

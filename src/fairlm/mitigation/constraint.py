@@ -47,7 +47,7 @@ class Constraint(WeightedMethod):
         from fairlm.mitigation._data import counterfactual_examples
         from fairlm.mitigation._finetune import finetune
 
-        aug = run.augmenter(self.axis)
+        aug = run.augmenter(self.axis, lang=self.lang)
         examples = counterfactual_examples(
             lm.tokenizer,
             data.train,
