@@ -194,3 +194,13 @@ def test_charts_draw_bars_from_the_ideal_with_whiskers_and_n(tmp_path: Path) -> 
     assert "ideal 50" in svg
     # the chart's text description carries n too
     assert "gender: 70.00 (CI 60.00 to 80.00), n = 40" in section
+
+
+def test_a_bare_old_figure_renders_with_no_verdict(tmp_path: Path) -> None:
+    """A figure from an old results file: no kind, n, interval, p-value, unit or ideal."""
+    bench = crows()
+    bench["summary"]["figures"] = [{"metric": "stereotype_score", "value": 61.0}]
+    page = Page(build_report_html([write_run(tmp_path / "r", [bench])]))
+    row = page.table("Overview")[1]
+    assert row[1:6] == ["stereotype score", "61.00", "no CI", "no stated ideal", "No verdict"]
+    assert {v["data-verdict"] for v in page.verdicts} == {"no_verdict"}
