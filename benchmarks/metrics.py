@@ -16,13 +16,26 @@ fairlearn's MetricFrame (if importable) evaluates the same 11 metrics once. In f
 --fairlearn-rows rows and the cost is extrapolated linearly to --rows, then to --resamples
 row-bootstrap resamples (a lower bound: drawing the resampled rows is not counted). The
 point values of fairlm and fairlearn on those rows are compared.
+
+Streaming (``fairlm metrics`` on a CSV file): writes a CSV of --stream-rows rows (default
+35 million: y_true, y_pred and one of 10 groups, about 0.3 GB) to /tmp, runs
+``fairlm metrics`` on it as a subprocess with its defaults (1,000 bootstrap resamples and
+1,000 permutations) and reports its wall time and peak resident memory (from
+``resource.getrusage(RUSAGE_CHILDREN)``), with the load average before and after.
+
+    .venv/bin/python benchmarks/metrics.py --stream-only [--stream-rows 35000000]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -167,6 +180,51 @@ def compare_with_fairlearn(y_true, y_pred, groups, rows: int, target_rows: int, 
     print(f"    difference and ratio values on those {rows:,} rows: {max(diffs):.3g}")
 
 
+def write_csv(path: Path, n: int, n_groups: int = 10, chunk: int = 1 << 20) -> int:
+    """A CSV of ``n`` rows (y_true, y_pred, group) like :func:`make_data`'s; its size."""
+    # every row is one of 2 x 2 x n_groups lines: index a table of them
+    table = np.array(
+        [f"{t},{p},g{g}\n" for g in range(n_groups) for t in (0, 1) for p in (0, 1)], dtype=object
+    )
+    with path.open("w", encoding="utf-8") as f:
+        f.write("y_true,y_pred,group\n")
+        for start in range(0, n, chunk):
+            y_true, y_pred, groups = make_data(min(chunk, n - start), n_groups, seed=start)
+            f.write("".join(table[groups * 4 + y_true * 2 + y_pred]))
+    return path.stat().st_size
+
+
+def time_streaming(rows: int) -> None:
+    """``fairlm metrics`` on a CSV of ``rows`` rows, as a subprocess: wall time, peak RSS."""
+    path = Path("/tmp") / f"fairlm-metrics-{rows}.csv"
+    t0 = time.perf_counter()
+    size = write_csv(path, rows)
+    print(f"\nfairlm metrics streaming a CSV file ({rows:,} rows, {size / 1e6:,.0f} MB):")
+    _row("writing the file (not part of the measurement)", time.perf_counter() - t0)
+    cmd = [sys.executable, "-m", "fairlm", "metrics", str(path)]
+    cmd += ["--y-true", "y_true", "--y-pred", "y_pred", "--group", "group"]
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    load_after = os.getloadavg()
+    if proc.returncode != 0:
+        raise SystemExit(f"fairlm metrics failed: {proc.stderr}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(f"  command: fairlm {' '.join(cmd[3:])}")
+    _row("wall time (1,000 bootstrap resamples + 1,000 permutations)", seconds)
+    ratio = peak_mb * 2**20 / size
+    print(f"  {'peak resident memory (MiB)':<66}{peak_mb:>10,.0f}    ({ratio:.2f}x the file)")
+    print(f"  {'rows per second':<66}{rows / seconds:>10,.0f}")
+    print(
+        f"  load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "
+        f"after: {', '.join(f'{x:.2f}' for x in load_after)}"
+    )
+    verdict = "met" if peak_mb < 500 and seconds < 60 else "MISSED"
+    print(f"  target: under 500 MB and under 60 s: {verdict}")
+    path.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -174,7 +232,14 @@ def main() -> None:
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--fairlearn-rows", type=int, default=1_000_000, help="0: skip fairlearn")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--stream-rows", type=int, default=35_000_000, help="rows of the streamed CSV (0: skip)"
+    )
+    parser.add_argument("--stream-only", action="store_true", help="only the streaming part")
     args = parser.parse_args()
+    if args.stream_only:
+        time_streaming(args.stream_rows)
+        return
 
     y_true, y_pred, groups = make_data(args.rows, args.groups)
     time_fairlm(y_true, y_pred, groups, 0, 0, 1)  # warm-up: page in the arrays
@@ -203,6 +268,9 @@ def main() -> None:
         compare_with_fairlearn(
             y_true, y_pred, groups, min(args.fairlearn_rows, args.rows), args.rows, b
         )
+    if args.stream_rows:
+        del y_true, y_pred, groups  # the subprocess's memory is the one measured
+        time_streaming(args.stream_rows)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fairlm._config import option
 from fairlm.cli._flags import add_options, config_from_args
+from fairlm.errors import FairlmError
 
 __all__ = ["add_arguments", "run"]
 
@@ -78,8 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     action = getattr(args, "data_command", None)
     if action is None:
-        print("usage: fairlm data {list,verify,download,path} ... (see fairlm data -h)")
-        return 2
+        raise FairlmError("choose an action: list, verify, download or path (see fairlm data -h)")
     options = config_from_args(ACTIONS[action][1], args)
     return {"list": _list, "verify": _verify, "download": _download, "path": _path}[action](options)
 
