@@ -260,12 +260,15 @@ class FileLock:
             fd = self._open(os.O_RDWR | os.O_CREAT)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:  # held by a live process
+            except BlockingIOError:  # held by a live process
                 holder = _read_record(fd)
                 os.close(fd)
                 raise LockHeld(
                     f"{self.path} is locked by pid {holder.get('pid')}", holder
                 ) from None
+            except OSError:  # a filesystem without flock (some network mounts)
+                os.close(fd)
+                return self._acquire_exclusive(me)
             # a holder that was releasing may have unlinked the file we opened: lock the
             # file that is at the path now
             try:

@@ -377,3 +377,21 @@ def test_report_and_audit_never_overwrite_an_edited_model_card(
     assert f"and {d / 'model_card.new.md'}" in out
     assert main([*argv, "--bootstrap", "0", "--quiet", "--output-dir", str(d)]) == 0
     assert (d / "model_card.md").read_text() == "mine\n"
+
+
+def test_lock_without_flock_uses_an_exclusive_file(tmp_path, monkeypatch):
+    """On a filesystem without flock (some network mounts): O_EXCL plus the pid."""
+    import errno
+    import fcntl
+
+    def no_flock(*_args):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    path = tmp_path / LOCK_FILE
+    lock = FileLock(path)
+    assert lock.acquire() is None
+    with pytest.raises(LockHeld):
+        FileLock(path).acquire()  # this process is alive
+    lock.release()
+    assert not path.exists()
