@@ -299,3 +299,15 @@ def test_os_errors_are_one_line(monkeypatch, capsys):
     assert _one_line(capsys, ["score", "--text", "x"]) == (
         "fairlm score: error: /x/y: Permission denied"
     )
+
+
+def test_negative_seeds_are_refused_before_the_work(no_model, tmp_path, capsys):
+    """Found by the fuzz test: numpy refused a negative seed with a traceback."""
+    f = tmp_path / "p.csv"
+    f.write_text(CSV)
+    with pytest.raises(SystemExit):
+        main(["metrics", str(f), "--y-true", "label", "--y-pred", "pred", "--group", "sex",
+              "--seed", "-1"])  # fmt: skip
+    assert "argument --seed: -1 is negative; pass 0 or more" in capsys.readouterr().err
+    assert "--seed must be at least 0" in _one_line(capsys, ["audit", "--seed", "-1"])
+    assert "--seed must be at least 0" in _one_line(capsys, ["generate", "hi", "--seed", "-2"])

@@ -40,7 +40,7 @@ class AuditConfig(ModelOptions):
     limit: int | None = option(
         None, minimum=1, help="score at most N examples per benchmark (a seeded sample)"
     )
-    seed: int = option(0, help="seed for sampling and bootstrap")
+    seed: int = option(0, minimum=0, help="seed for sampling and bootstrap")
     bootstrap: int = option(
         1000, minimum=0, help="bootstrap resamples for confidence intervals (default 1000)"
     )

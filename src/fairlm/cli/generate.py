@@ -22,7 +22,7 @@ class GenerateOptions(ModelOptions):
     temperature: float = option(1.0)
     top_p: float = option(0.95)
     num_samples: int = option(1, minimum=1, help="continuations per prompt")
-    seed: int = option(0)
+    seed: int = option(0, minimum=0)
     chat: bool = option(False, help="wrap the prompt in the chat template")
 
     def __post_init__(self) -> None:

@@ -67,7 +67,7 @@ class MetricsOptions:
         metavar="N",
         help="label permutations for p-values (0: none; default 1000)",
     )
-    seed: int = option(0, metavar="S", help="random seed (default 0)")
+    seed: int = option(0, parse=_count, metavar="S", help="random seed, 0 or more (default 0)")
     confidence: float = option(0.95, help="CI confidence level (default 0.95)")
     ci_method: Literal["percentile", "basic"] = option(
         "percentile", help="bootstrap CI method (default percentile)"
