@@ -81,7 +81,9 @@ def option(
         "hidden": not cli,
     }
     return dataclasses.field(
-        default=default, metadata={k: v for k, v in meta.items() if v not in (None, False, ())}
+        default=default,
+        # "is", not "in": minimum=0 must stay (0 == False)
+        metadata={k: v for k, v in meta.items() if v is not None and v is not False and v != ()},
     )
 
 
