@@ -65,6 +65,7 @@ def load_model(
     name = str(name_or_path)
     path = Path(name).expanduser()
     info: dict[str, Any] = {}
+    saved: dict[str, Any] = {}
     gguf_file = None
     if name in BUILTIN_MODELS:
         spec = BUILTIN_MODELS[name]
@@ -113,7 +114,7 @@ def load_model(
             info["hash"] = digest.result()
     if device:
         model.to(device)
-    return LanguageModel(
+    lm = LanguageModel(
         model,
         tokenizer,
         name=name,
@@ -123,6 +124,21 @@ def load_model(
         info=info,
         engine=engine,
     )
+    return _saved_method(lm, source, saved)
+
+
+def _saved_method(lm: LanguageModel, source: Any, saved: dict[str, Any]) -> LanguageModel:
+    """A folder that fairlm's training-free debiasing wrote, with what it needs at run
+    time: the erasure's hooks (``erasure``), the Self-Debias rescoring (``self_debias``)."""
+    if isinstance(saved.get("erasure"), dict):
+        from fairlm.models._erasure import attach_saved
+
+        attach_saved(lm, Path(source), saved["erasure"])
+    if isinstance(saved.get("self_debias"), dict):
+        from fairlm.models._self_debias import SelfDebiasLM
+
+        return SelfDebiasLM.from_saved(lm, saved["self_debias"])
+    return lm
 
 
 def _check_device(device: str) -> None:
