@@ -150,3 +150,11 @@ def test_debias_methods_take_lang(tmp_path):
     config = type("C", (), {"seed": 0, "data_dir": None})()
     run = DebiasRun(config=config, output_dir=tmp_path, log=print, is_main=True)  # type: ignore[arg-type]
     assert run.augmenter("gender", lang=cda.lang).swap("他的女儿") == "她的儿子"
+
+
+@given(text=st.text(max_size=200))
+@settings(max_examples=150, deadline=None)
+def test_arbitrary_text_never_crashes(zh, text):
+    out, n = zh.swap_count(text)
+    assert n >= 0 and (n > 0 or out == text)
+    assert zh.attribute(text) in (-1, 0, 1)
