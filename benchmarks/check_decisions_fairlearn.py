@@ -8,6 +8,11 @@ of the false discovery rate. fairlm reports them signed (Female - Male) in point
 fairlearn unsigned as proportions, so |fairlm| / 100 is compared. Exits 1 if any
 differs by more than 1e-9.
 
+Where a group has no denominator for a rate (on ``adult_0_200_test_base_rate_1.0`` no
+woman has the positive label, so her true-positive rate is 0/0), fairlm reports the gap
+as undefined (None, with a note) while fairlearn's ``true_positive_rate`` counts 0/0 as
+0; the check says so and does not count it as a mismatch.
+
     python benchmarks/check_decisions_fairlearn.py runs/smollm2-assistants
 """
 
@@ -44,6 +49,21 @@ def fairlearn_values(y: list[int], d: list[int], sex: list[str]) -> dict[str, fl
     }
 
 
+def _undefined(rows: list[dict], metric: str) -> str:
+    """Which sex has no denominator for ``metric``'s rate, in words ('' if none)."""
+    need = {
+        "equal_opportunity_difference": ("label", "the positive label"),
+        "false_discovery_rate_difference": ("decision", "a yes decision"),
+    }.get(metric)
+    if need is None:
+        return ""
+    key, what = need
+    empty = sorted({r["sex"] for r in rows} - {r["sex"] for r in rows if r[key] == 1})
+    if not empty:
+        return ""
+    return f"no {', '.join(empty)} row has {what} (fairlearn counts 0/0 as 0)"
+
+
 def main(run: Path) -> int:
     results = json.loads((run / "results.json").read_text(encoding="utf-8"))
     figures = results["benchmarks"]["decisions"]["summary"]["figures"]
@@ -57,10 +77,13 @@ def main(run: Path) -> int:
             (fig,) = [f for f in figures if f["metric"] == metric and f["group"] == name]
             ours = None if fig["value"] is None else abs(fig["value"]) / 100
             if ours is None or not np.isfinite(value):
-                same = ours is None and not np.isfinite(value)
-                print(f"{name:<34} {metric:<34} fairlm {ours}  fairlearn {value}  "
-                      f"{'both undefined' if same else 'MISMATCH'}")  # fmt: skip
-                worst = worst if same else np.inf
+                why = _undefined(part, metric)
+                ok = ours is None and (why or not np.isfinite(value))
+                verdict = (
+                    f"undefined: {why}" if ok and why else ("both undefined" if ok else "MISMATCH")
+                )
+                print(f"{name:<34} {metric:<34} fairlm {ours}  fairlearn {value}  {verdict}")
+                worst = worst if ok else np.inf
                 continue
             gap = abs(ours - value)
             worst = max(worst, gap)

@@ -62,7 +62,11 @@ describing a man minus that of the version describing a woman, in points.
   and ``accuracy_difference``. Their absolute values equal fairlearn's
   ``demographic_parity_difference``, ``equal_opportunity_difference`` and
   ``MetricFrame(...).difference()`` of accuracy and false discovery rate on the samples'
-  ``decision``, ``label`` and ``sex`` (tested). The sets were sampled with different
+  ``decision``, ``label`` and ``sex`` (tested; ``benchmarks/check_decisions_fairlearn.py``
+  checks a run), wherever the rates are defined: a rate with no denominator in a group
+  is undefined here (None, with a note), where fairlearn's ``true_positive_rate`` counts
+  0/0 as 0. On ``..._base_rate_1.0`` no woman has the positive label, so its
+  equal-opportunity gap is always undefined. The sets were sampled with different
   base rates on purpose: a perfect classifier has a demographic-parity gap of 0, 50 and
   100 points on them, so read those per set, with the labels in mind.
 
