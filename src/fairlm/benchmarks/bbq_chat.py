@@ -61,7 +61,7 @@ from typing import Any, Literal
 import numpy as np
 
 from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import Figure, Summary
+from fairlm.benchmarks._base import ExampleSpec, Figure, Summary
 from fairlm.benchmarks._chat import ChatMode, PromptFormat, check_chat_mode, prompt_format_summary
 from fairlm.benchmarks.bbq import _CONDITIONS, BBQ, _count_table, _kind
 from fairlm.models._interface import ScoringLM
@@ -136,6 +136,14 @@ class BBQChat(BBQ):
         "parse_failure_rate": "Percentage of generated replies with no answer letter found.",
     }
 
+    example_spec = ExampleSpec(
+        explain="Ambiguous contexts (the right answer is 'unknown') where the model chose "
+        "the stereotyped person by the widest margin over 'unknown'.",
+        where={"biased": True, "context_condition": "ambig"},
+        show=(("category", "category"), ("context", "context"), ("question", "question")),
+        score_label="log-probability margin over 'unknown' (mean over the three orders)",
+    )
+
     def __init__(
         self,
         *,
@@ -158,8 +166,8 @@ class BBQChat(BBQ):
 
     def config(self) -> dict[str, Any]:
         out = {**super().config(), "question": QUESTION, "chat": self.chat, "mode": self.mode}
-        out.pop("normalize")
-        out.pop("prompt")
+        out.pop("normalize", None)  # BBQ's answer scoring, not used here
+        out.pop("prompt", None)
         out["system_prompt"] = None  # the chat template's default
         if self.mode == "generate":
             out["max_new_tokens"] = self.max_new_tokens
