@@ -37,6 +37,7 @@ def test_audit_from_python_matches_the_command_line(tiny_gpt2_dir, data_dir, tmp
             "confidence": 0.95,
             "dtype": "float32",
             "protocol": None,
+            "chat": "auto",
             "benchmark_args": {},
         }
     )
