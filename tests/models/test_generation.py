@@ -193,3 +193,21 @@ def test_a_shared_opening_is_computed_once_and_changes_nothing(folder, request):
     for p, g in zip(prompts, got, strict=True):
         assert g[0] == _hf_greedy(lm.model, p, 8, eos[0] if eos else None)
     assert stats["prefill_tokens"] == sum(len(p) for p in prompts) - 5 * len(opening)
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+def test_longer_prompts_joining_a_running_batch(folder, request):
+    """Prompts admitted in several passes (a pass holds at most max_prefill_tokens), the
+    later ones longer than the rows already decoding: the batch's keys and values are
+    widened together, and greedy tokens still equal transformers'."""
+    from fairlm.models import load_model
+
+    lm = load_model(request.getfixturevalue(folder))
+    prompts = [lm.tokenize_prompt(t) for t in TEXTS]
+    prompts += [lm.tokenize_prompt(" ".join(TEXTS[:3]) + " " + t) for t in TEXTS[:2]]
+    eos = lm._eos_ids()
+    got = generate_tokens(
+        lm.model, prompts, Sampling(max_new_tokens=6, eos_ids=eos), max_prefill_tokens=24
+    )
+    for p, g in zip(prompts, got, strict=True):
+        assert g[0] == _hf_greedy(lm.model, p, 6, eos[0] if eos else None)

@@ -405,8 +405,11 @@ def _merge(batch: _Batch, rows: list[_Row], cache, mask: torch.Tensor, first: to
     width = max(old_t, new_t)
     batch.mask = torch.cat([_pad_left(batch.mask, width), _pad_left(mask, width)])
     for old, new in zip(batch.cache.layers, cache.layers, strict=True):
-        old.keys = torch.cat([_pad_left(old.keys, width, 2), _pad_left(new.keys, width, 2)])
-        old.values = torch.cat([_pad_left(old.values, width, 2), _pad_left(new.values, width, 2)])
+        # read both before writing either: a buffered layer's keys and values share one
+        # length, which setting the keys changes
+        keys, values = old.keys, old.values
+        old.keys = torch.cat([_pad_left(keys, width, 2), _pad_left(new.keys, width, 2)])
+        old.values = torch.cat([_pad_left(values, width, 2), _pad_left(new.values, width, 2)])
     batch.rows += rows
     batch.pending = torch.cat([batch.pending, first])
 
