@@ -11,7 +11,14 @@ registry name (:data:`METHODS`):
 * ``constraint`` (:class:`~fairlm.mitigation.constraint.Constraint`): fine-tune with a
   penalty on the gap between each text and its counterfactual;
 * ``finetune`` (:class:`~fairlm.mitigation.finetune.FineTune`): the control, plain
-  fine-tuning.
+  fine-tuning;
+* ``leace``, ``sentence-debias``, ``inlp`` (:class:`~fairlm.mitigation.leace.LEACE`,
+  :class:`~fairlm.mitigation.sentence_debias.SentenceDebias`,
+  :class:`~fairlm.mitigation.inlp.INLP`): no training; erase the attribute from the
+  hidden states with an eraser fitted on counterfactual pairs
+  (:class:`ErasureMethod`);
+* ``self-debias`` (:class:`~fairlm.mitigation.self_debias.SelfDebias`): no training;
+  rescale next-token probabilities that debiasing prefixes make more likely.
 
 A method is a :class:`Method`: its options are dataclass fields, :meth:`Method.fit`
 returns the debiased model (see :mod:`fairlm.mitigation._method`); options several
@@ -45,9 +52,14 @@ __all__ = [
     "Constraint",
     "CounterfactualAugmenter",
     "DebiasConfig",
+    "ErasureMethod",
     "FineTune",
+    "INLP",
+    "LEACE",
     "Fitted",
     "Method",
+    "SelfDebias",
+    "SentenceDebias",
     "WeightedMethod",
     "adversarial_loss",
     "compare_results",
@@ -63,6 +75,10 @@ METHODS.add("cda", "fairlm.mitigation.cda:CDA")
 METHODS.add("adversarial", "fairlm.mitigation.adversarial:Adversarial")
 METHODS.add("constraint", "fairlm.mitigation.constraint:Constraint")
 METHODS.add("finetune", "fairlm.mitigation.finetune:FineTune")
+METHODS.add("leace", "fairlm.mitigation.leace:LEACE")
+METHODS.add("sentence-debias", "fairlm.mitigation.sentence_debias:SentenceDebias")
+METHODS.add("inlp", "fairlm.mitigation.inlp:INLP")
+METHODS.add("self-debias", "fairlm.mitigation.self_debias:SelfDebias")
 
 _LAZY = {
     "DebiasConfig": "fairlm.mitigation._config",
@@ -75,6 +91,11 @@ _LAZY = {
     "Adversarial": "fairlm.mitigation.adversarial",
     "Constraint": "fairlm.mitigation.constraint",
     "FineTune": "fairlm.mitigation.finetune",
+    "ErasureMethod": "fairlm.mitigation._erasure",
+    "LEACE": "fairlm.mitigation.leace",
+    "SentenceDebias": "fairlm.mitigation.sentence_debias",
+    "INLP": "fairlm.mitigation.inlp",
+    "SelfDebias": "fairlm.mitigation.self_debias",
     "compare_results": "fairlm.mitigation._evaluate",
     "heldout_perplexity": "fairlm.mitigation._evaluate",
     "AdversaryHead": "fairlm.mitigation._adversary",
@@ -99,12 +120,17 @@ if TYPE_CHECKING:
     from fairlm.mitigation._config import DebiasConfig
     from fairlm.mitigation._counterfactual_loss import counterfactual_loss
     from fairlm.mitigation._driver import debias
+    from fairlm.mitigation._erasure import ErasureMethod
     from fairlm.mitigation._evaluate import compare_results, heldout_perplexity
     from fairlm.mitigation._method import AxisMethod, Fitted, Method, WeightedMethod
     from fairlm.mitigation.adversarial import Adversarial
     from fairlm.mitigation.cda import CDA
     from fairlm.mitigation.constraint import Constraint
     from fairlm.mitigation.finetune import FineTune
+    from fairlm.mitigation.inlp import INLP
+    from fairlm.mitigation.leace import LEACE
+    from fairlm.mitigation.self_debias import SelfDebias
+    from fairlm.mitigation.sentence_debias import SentenceDebias
 
 
 def __getattr__(name: str) -> Any:

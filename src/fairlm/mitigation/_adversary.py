@@ -22,6 +22,7 @@ __all__ = [
     "grad_reverse",
     "pooled_hidden_states",
     "probe_accuracy",
+    "probe_from_features",
 ]
 
 
@@ -217,6 +218,24 @@ def probe_accuracy(
         raise ValueError("probe_accuracy needs labelled examples in both splits")
     x, y = _features(model, train, batch_size=batch_size, pad_id=pad_id, bf16=bf16)
     xt, yt = _features(model, test, batch_size=batch_size, pad_id=pad_id, bf16=bf16)
+    return probe_from_features(
+        x, y, xt, yt, n_classes=n_classes, width=width, steps=steps, seed=seed
+    )
+
+
+def probe_from_features(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    xt: torch.Tensor,
+    yt: torch.Tensor,
+    *,
+    n_classes: int = 2,
+    width: int = 128,
+    steps: int = 300,
+    seed: int = 0,
+) -> tuple[dict[str, float], AdversaryHead]:
+    """:func:`probe_accuracy` on features already computed: a fresh head fitted on ``x``
+    (N, H) and labels ``y``, scored on ``xt``, ``yt``."""
     head = AdversaryHead(x.shape[1], n_classes, width=width)
     fit_head(head, x, y, steps=steps, seed=seed)
     with torch.no_grad():
@@ -229,8 +248,8 @@ def probe_accuracy(
             "ci_low": 100.0 * lo,
             "ci_high": 100.0 * hi,
             "chance": 100.0 * chance,
-            "n_train": len(train),
-            "n_test": len(test),
+            "n_train": len(y),
+            "n_test": len(yt),
         },
         head,
     )
