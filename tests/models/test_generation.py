@@ -211,3 +211,20 @@ def test_longer_prompts_joining_a_running_batch(folder, request):
     )
     for p, g in zip(prompts, got, strict=True):
         assert g[0] == _hf_greedy(lm.model, p, 6, eos[0] if eos else None)
+
+
+def test_rows_leaving_after_padding_columns_are_cut(tiny_llama):
+    """Dropping rows and cutting leading columns, as a row's end does, changes a buffered
+    layer's keys and values alike: setting the keys must not change how the values are
+    read (each keeps its own length)."""
+    from fairlm.models._generation import _buffered_class
+
+    layer_class = _buffered_class()
+    layer = layer_class.__new__(layer_class)
+    keys = torch.arange(2 * 1 * 5 * 2, dtype=torch.float32).reshape(2, 1, 5, 2)
+    layer.keys, layer.values = keys, -keys
+    layer.keys = layer.keys[torch.tensor([1]), :, 2:]
+    layer.values = layer.values[torch.tensor([1]), :, 2:]
+    assert torch.equal(layer.keys, keys[1:, :, 2:]) and torch.equal(layer.values, -keys[1:, :, 2:])
+    k, v = layer.update(torch.ones(1, 1, 1, 2), torch.zeros(1, 1, 1, 2))
+    assert k.shape == v.shape == (1, 1, 4, 2) and torch.equal(v[:, :, :3], -keys[1:, :, 2:])

@@ -364,22 +364,24 @@ def _buffered_class() -> type:
     class BufferedLayer(DynamicLayer):
         room = 32  # spare columns allocated at each growth
 
+        # keys and values each keep their own length, so that setting one (the batch
+        # losing rows, or gaining them) never changes how the other is read
         def _set(self, which: str, t: torch.Tensor) -> None:
             self.__dict__[f"_{which}"] = buffer(t, self.room)
-            self.__dict__["_length"] = t.shape[2]
+            self.__dict__[f"_{which}_length"] = t.shape[2]
 
-        keys = property(lambda self: self._keys[:, :, : self._length],
+        keys = property(lambda self: self._keys[:, :, : self._keys_length],
                         lambda self, t: self._set("keys", t))  # fmt: skip
-        values = property(lambda self: self._values[:, :, : self._length],
+        values = property(lambda self: self._values[:, :, : self._values_length],
                           lambda self, t: self._set("values", t))  # fmt: skip
 
         def update(self, key_states, value_states, *args, **kwargs):
-            n, q = self._length, key_states.shape[2]
+            n, q = self._keys_length, key_states.shape[2]
             if n + q > self._keys.shape[2]:
                 self.keys, self.values = self.keys, self.values  # grow by `room`
             self._keys[:, :, n : n + q] = key_states
             self._values[:, :, n : n + q] = value_states
-            self.__dict__["_length"] = n + q
+            self.__dict__["_keys_length"] = self.__dict__["_values_length"] = n + q
             return self.keys, self.values
 
     return BufferedLayer
