@@ -235,7 +235,9 @@ def probe_from_features(
     seed: int = 0,
 ) -> tuple[dict[str, float], AdversaryHead]:
     """:func:`probe_accuracy` on features already computed: a fresh head fitted on ``x``
-    (N, H) and labels ``y``, scored on ``xt``, ``yt``."""
+    (N, H) and labels ``y``, scored on ``xt``, ``yt``. Seeded: the head's initial
+    weights too."""
+    torch.manual_seed(seed)
     head = AdversaryHead(x.shape[1], n_classes, width=width)
     fit_head(head, x, y, steps=steps, seed=seed)
     with torch.no_grad():

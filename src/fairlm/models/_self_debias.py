@@ -277,13 +277,15 @@ class SelfDebiasLM(LanguageModel):
         temperature and top-p applied after it, on ``p~``)."""
         from transformers import TemperatureLogitsWarper, TopPLogitsWarper
 
+        tok = self.tokenizer
+        # the pad token transformers' path pads with (LanguageModel._hf_generate)
+        pad = next(i for i in (tok.pad_token_id, tok.eos_token_id, self.prefix_token_id)
+                   if i is not None)  # fmt: skip
         processors: list[Any] = [
             SelfDebiasLogitsProcessor(
                 self.model,
                 self.leads(),
-                pad_id=self.tokenizer.pad_token_id
-                if self.tokenizer.pad_token_id is not None
-                else self.tokenizer.eos_token_id,
+                pad_id=pad,
                 start_ids={self.prefix_token_id, self.tokenizer.bos_token_id} - {None},
                 decay_constant=self.decay_constant,
                 epsilon=self.epsilon,
