@@ -214,3 +214,21 @@ def test_fairlm_debias_writes_the_usual_folder(method, flags, tiny_gpt2_dir, dat
     else:
         assert comp[method]["probe_after"]["linear"]["n_test"] > 0
         assert after["erasure"]["method"] == method
+
+
+def test_the_printed_table_shows_the_erasers_probes():
+    from fairlm.mitigation._table import format_comparison
+
+    probe = {"accuracy": 80.0, "ci_low": 70.0, "ci_high": 88.0, "chance": 50.0}
+    after = dict(probe, accuracy=51.0, ci_low=41.0, ci_high=61.0)
+    comparison = {
+        "method": "leace",
+        "leace": {
+            "attribute": "gender",
+            "probe_before": {"linear": probe, "mlp": probe},
+            "probe_after": {"linear": after, "mlp": probe},
+        },
+    }
+    text = format_comparison(comparison)
+    assert "gender probe, linear, % (chance 50.0)" in text
+    assert "80.00 [70.00, 88.00]" in text and "51.00 [41.00, 61.00]" in text and "-29.00" in text

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["KEY_FIGURES", "comparison_rows", "format_comparison", "guard_rows"]
+__all__ = [
+    "KEY_FIGURES",
+    "comparison_rows",
+    "erasure_probe_rows",
+    "format_comparison",
+    "guard_rows",
+]
 
 # (benchmark, metric, group, label): the figures the README experiment reports.
 KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
@@ -65,6 +71,26 @@ def comparison_rows(
                 f"{a['accuracy'] - b['accuracy']:+.2f}",
             )
         )
+    rows += erasure_probe_rows(comparison)
+    return rows
+
+
+def erasure_probe_rows(comparison: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(label, before, after, change) of an erasure method's fresh probes."""
+    details = comparison.get(comparison.get("method", "")) or {}
+    b, a = details.get("probe_before") or {}, details.get("probe_after") or {}
+    rows = []
+    for kind in ("linear", "mlp"):
+        if kind in b and kind in a:
+            pb, pa = b[kind], a[kind]
+            rows.append(
+                (
+                    f"{details.get('attribute', '')} probe, {kind}, % (chance {pb['chance']:.1f})",
+                    _ci(dict(pb, value=pb["accuracy"])),
+                    _ci(dict(pa, value=pa["accuracy"])),
+                    f"{pa['accuracy'] - pb['accuracy']:+.2f}",
+                )
+            )
     return rows
 
 
