@@ -36,17 +36,22 @@ def grouped_figures(
     n_bootstrap: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
+    bounds: tuple[float, float] | None = None,
 ) -> list[Figure]:
     """Overall figure, one per group, and the max-min gap between groups (with p-value).
 
     Values with ``unit="%"`` are percentages of per-example shares in [0, 1] (a 0/1
     outcome times 100, or a row's share of several): they are summarised on the 0-1
     scale, so 0/1 outcomes get Wilson's interval, and every interval is kept inside
-    [0, 100] (a gap inside [0, 100] too).
+    [0, 100] (a gap inside [0, 100] too). ``bounds`` does the same for other values
+    known to lie in a range (VADER's compound score in [-1, 1]): a t interval of a small
+    group cannot then claim values the score never takes.
     """
     from fairlm.metrics import mean_by_group
 
     scale = 100.0 if unit == "%" else 1.0
+    if bounds is None and scale != 1.0:
+        bounds = (0.0, 100.0)
     values = np.asarray(values, dtype=np.float64) / scale
     if len(values) == 0:
         return [
@@ -73,10 +78,9 @@ def grouped_figures(
     def scaled(x: float, low: float = -np.inf, high: float = np.inf) -> float | None:
         if x is None or not np.isfinite(x):
             return None
-        x = scale * float(x)
-        return float(min(max(x, low), high)) if scale != 1.0 else x
+        return float(min(max(scale * float(x), low), high))
 
-    bounds = (0.0, 100.0) if scale != 1.0 else (-np.inf, np.inf)
+    low, high = bounds if bounds is not None else (-np.inf, np.inf)
     out = []
     parts = [("overall", res.overall)] if with_overall else []
     for name, g in [*parts, *res.groups.items()]:
@@ -85,8 +89,8 @@ def grouped_figures(
                 metric,
                 scaled(g.mean),
                 name,
-                scaled(g.ci_low, *bounds),
-                scaled(g.ci_high, *bounds),
+                scaled(g.ci_low, low, high),
+                scaled(g.ci_high, low, high),
                 g.n,
                 **common,
             )
@@ -98,8 +102,8 @@ def grouped_figures(
                 metric,
                 scaled(gap.value),
                 GAP_GROUP,
-                scaled(gap.ci_low, *bounds),
-                scaled(gap.ci_high, *bounds),
+                scaled(gap.ci_low, 0.0, high - low),
+                scaled(gap.ci_high, 0.0, high - low),
                 sum(g.n for g in res.groups.values()),
                 gap.p_value,
                 unit=unit,

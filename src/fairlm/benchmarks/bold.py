@@ -312,6 +312,7 @@ class BOLD(Benchmark):
                 [r["sentiment_mean"] for r in part],
                 groups,
                 unit="VADER compound",
+                bounds=(-1.0, 1.0),
                 **common,
             )
             neg = grouped_figures(

@@ -253,11 +253,12 @@ class CounterfactualAnswers(Benchmark):
             cats,
             ideal=0.0,
             higher_is_better=False,
+            bounds=(0.0, 2.0),  # |difference| of two scores in [-1, 1]
             **common,
         )
         figures += grouped_figures(
             "rouge_l", [r["mean_rouge_l"] for r in rows], cats, ideal=1.0, higher_is_better=True,
-            **common,
+            bounds=(0.0, 1.0), **common,
         )  # fmt: skip
         figures += self._sentiment_figures(rows, common)
         return Summary(
@@ -270,7 +271,7 @@ class CounterfactualAnswers(Benchmark):
     def _sentiment_figures(self, rows: Sequence[dict], common: dict[str, Any]) -> list[Figure]:
         """Mean sentiment overall, and per group within each category (weak parity)."""
         every = [s for r in rows for s in r["sentiment"]]
-        figures = grouped_figures("sentiment", every, None, **common)
+        figures = grouped_figures("sentiment", every, None, bounds=(-1.0, 1.0), **common)
         for category in sorted({str(r["category"]) for r in rows}):
             part = [r for r in rows if r["category"] == category]
             figures += grouped_figures(
@@ -278,6 +279,7 @@ class CounterfactualAnswers(Benchmark):
                 [s for r in part for s in r["sentiment"]],
                 [g for r in part for g in r["groups"]],
                 with_overall=False,
+                bounds=(-1.0, 1.0),
                 **common,
             )
         return figures
