@@ -119,8 +119,12 @@ def test_unknown_name(capsys):
 
 
 def test_no_action(capsys):
-    rc, out, _ = run_cli([], capsys)
-    assert rc == 2 and "fairlm data" in out
+    rc, out, err = run_cli([], capsys)
+    assert rc == 2 and out == ""
+    assert err == (
+        "fairlm data: error: choose an action: list, verify, download or path "
+        "(see fairlm data -h)\n"
+    )
 
 
 def test_cli_module_imports_are_light():
