@@ -69,8 +69,10 @@ class MetricsOptions:
     )
     seed: int = option(0, parse=_count, metavar="S", help="random seed, 0 or more (default 0)")
     confidence: float = option(0.95, help="CI confidence level (default 0.95)")
-    ci_method: Literal["percentile", "basic"] = option(
-        "percentile", help="bootstrap CI method (default percentile)"
+    ci_method: Literal["auto", "percentile", "basic"] = option(
+        "auto",
+        help="auto (default): the interval made for each figure (Wilson for rates, "
+        "Newcombe for differences; docs/metrics.md); percentile or basic: bootstrap all",
     )
     min_group_size: int = option(
         1,
