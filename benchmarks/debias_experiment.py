@@ -1,189 +1,235 @@
-"""The README's mitigation experiment: debias smollm2-135m three ways, audit before and after.
+"""The mitigation contest: every ``fairlm debias`` method on one model, audited alike.
 
-Runs, in order: one audit of the original model (CrowS-Pairs, StereoSet intrasentence,
-WinoBias, all examples; ``--audit-dtype``, bfloat16 by default here because float32
-audits took 4.5 times the README's time on the shared machine), then for each method
-(cda, adversarial, constraint) `fairlm.mitigation.debias` with LoRA on the BOLD
-gender-domain prompts (Wikipedia sentence openings about actors and actresses; no
-benchmark's test data), reusing that baseline as "before". Prints the before/after
-table of each method and writes it, with a log, to the output folder::
+Runs, on ``--model`` (smollm2-135m) and the BOLD gender-domain prompts (Wikipedia
+sentence openings about actors and actresses; no benchmark's test data), each method of
+``--methods`` with :func:`fairlm.mitigation.debias`:
 
-    python benchmarks/debias_experiment.py --output-dir runs/debias-smollm2
+* fine-tuning (LoRA): ``cda``, ``adversarial``, ``constraint`` and the control
+  ``finetune`` (plain fine-tuning on the same texts);
+* training-free: ``leace``, ``sentence-debias``, ``inlp`` (erasers fitted on the
+  counterfactual pairs of the same training texts, at the LM head's input) and
+  ``self-debias`` (rescoring with the gender debiasing prefix).
 
-Everything reruns idempotently: a finished audit is reused and training resumes from its
-latest checkpoint. ``--limit 20 --steps 2`` makes a quick smoke run.
+Every audit is float32 (``--audit-dtype``) over all examples (``--limit`` for smoke runs)
+of CrowS-Pairs, StereoSet, WinoBias and BBQ, plus the capability guard of ``fairlm
+debias`` (TruthfulQA MC1/MC2 and XSTest where those benchmarks are registered), StereoSet
+LMS and held-out perplexity, each figure with its 95% CI (1,000 bootstrap resamples). The
+first method audits the original model; the others reuse that audit. After each method a
+fresh probe of gender (linear and MLP, fitted on the training pairs' mean-pooled final
+hidden states, scored on the held-out pairs) shows how much of the attribute is left: the
+erasers report theirs (measured with the eraser applied), the others are probed here on
+the saved model. Writes ``DIR/<method>/`` (the ``fairlm debias`` folder, plus
+``probe.json`` and ``timing.json``), ``DIR/summary.md`` (the tables for
+docs/mitigation.md) and ``DIR/summary.json``::
+
+    python benchmarks/debias_experiment.py --output-dir runs/contest-smollm2
+
+Rerunning resumes: a finished audit is reused and training resumes from its latest
+checkpoint; ``--summary-only`` rebuilds the tables. A smoke run: ``--limit 20 --guard-limit
+20 --steps 2 --max-texts 200``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import time
 from pathlib import Path
 
-METHOD_DEFAULTS = {
-    # steps of 16 texts: each method trains for at most about 12 minutes on the project's
-    # 2-core CPU (shared with other jobs) under bf16 autocast; the constraint runs two
-    # forward passes per text. The adversary uses the bounded "confusion" objective: a
-    # first run with gradient reversal (lambda 1, lr 1e-3, 30 steps) wrecked the model
-    # (held-out perplexity 203 -> 158,000).
+from _contest_table import contest_tables  # benchmarks/_contest_table.py
+
+ALL_METHODS = "cda,adversarial,constraint,finetune,leace,sentence-debias,inlp,self-debias"
+TRAINING_FREE = ("leace", "sentence-debias", "inlp", "self-debias")
+METHOD_DEFAULTS: dict[str, dict] = {
+    # steps of 16 texts, LoRA, bf16 autocast: each fine-tuning method trained for at most
+    # about 12 minutes on the project's 2-core CPU. The adversary uses the bounded
+    # "confusion" objective: gradient reversal (lambda 1, lr 1e-3, 30 steps) wrecked the
+    # model in a first run (held-out perplexity 203 -> 158,000).
     "cda": dict(max_steps=250),
     "adversarial": dict(
         max_steps=200, strength=1.0, adversary_objective="confusion", probe_max_train=500
     ),
     "constraint": dict(max_steps=150, strength=5.0, constraint_kind="loglik"),
-    # the control: plain fine-tuning on the same texts, as many steps as the constraint
-    "finetune": dict(max_steps=150),
+    "finetune": dict(max_steps=150),  # the control, as many steps as the constraint
+    # training-free, at their defaults: erasers at the LM head's input ("final"), LEACE
+    # affine (hooks), SentenceDebias k = 1, INLP at most 80 classifiers; Self-Debias with
+    # the paper's lambda 50 and the gender prefix
+    "leace": {},
+    "sentence-debias": {},
+    "inlp": {},
+    "self-debias": {},
 }
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--output-dir", default="runs/debias-smollm2")
+    p.add_argument("--output-dir", default="runs/contest-smollm2")
     p.add_argument("--model", default="smollm2-135m")
-    p.add_argument("--methods", default="cda,adversarial,constraint,finetune")
+    p.add_argument("--methods", default=ALL_METHODS)
     p.add_argument("--corpus", default="bold:gender")
-    p.add_argument("--benchmarks", default="crows_pairs,stereoset,winobias")
+    p.add_argument("--max-texts", type=int, default=None, help="a seeded sample of the corpus")
+    p.add_argument("--benchmarks", default="crows_pairs,stereoset,winobias,bbq")
+    p.add_argument("--guard", default="auto", help="guard benchmarks ('auto': registered ones)")
     p.add_argument("--limit", type=int, default=None, help="examples per benchmark (smoke runs)")
+    p.add_argument("--guard-limit", type=int, default=None, help="guard examples (smoke runs)")
     p.add_argument("--steps", type=int, default=None, help="override every method's steps")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--lora-r", type=int, default=16)
     p.add_argument("--max-heldout", type=int, default=300)
-    p.add_argument("--audit-dtype", default="bfloat16", choices=["float32", "bfloat16"])
+    p.add_argument("--audit-dtype", default="float32", choices=["float32", "bfloat16"])
     p.add_argument("--mixed-precision", default="bf16", choices=["no", "bf16"])
+    p.add_argument("--device", default=None)
+    p.add_argument("--data-dir", default=None)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--summary-only", action="store_true", help="print the combined table")
-    args = p.parse_args(argv)
-    if args.summary_only:
-        print(combined_table(Path(args.output_dir), args.methods.split(",")))
-        return 0
+    p.add_argument("--summary-only", action="store_true", help="rebuild the tables only")
+    return p
 
-    from fairlm.benchmarks._audit import build_benchmarks, run_audit
-    from fairlm.mitigation import METHODS, DebiasConfig, debias
-    from fairlm.mitigation._corpus import read_corpus
-    from fairlm.mitigation._table import format_comparison
-    from fairlm.models import load_model
 
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    log_file = (out / "experiment.log").open("a", encoding="utf-8")
+    methods = [m for m in args.methods.split(",") if m]
+    unknown = [m for m in methods if m not in METHOD_DEFAULTS]
+    if unknown:
+        raise SystemExit(f"unknown method(s) {unknown}; known: {ALL_METHODS}")
+    if not args.summary_only:
+        out.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("FAIRLM_NO_PROGRESS", "1")  # the log holds the progress
+        log = _logger(out / "experiment.log")
+        texts = _corpus(args)
+        log(f"contest: {args.model}, {len(texts)} texts of {args.corpus}, methods {methods}")
+        t0 = time.perf_counter()
+        for method in methods:
+            run_method(args, method, texts, out, methods[0], log)
+        log(f"contest: finished in {(time.perf_counter() - t0) / 60:.1f} min")
+    md, summary = contest_tables(out, methods)
+    (out / "summary.md").write_text(md + "\n", encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(md)
+    return 0
+
+
+def _logger(path: Path):
+    handle = path.open("a", encoding="utf-8")
 
     def log(msg: str) -> None:
         line = f"{time.strftime('%H:%M:%S')} {msg}"
         print(line, file=sys.stderr, flush=True)
-        log_file.write(line + "\n")
-        log_file.flush()
+        handle.write(line + "\n")
+        handle.flush()
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    os.environ.setdefault("FAIRLM_NO_PROGRESS", "1")  # the log holds the progress
-    names = [b for b in args.benchmarks.split(",") if b]
-    methods = [m for m in args.methods.split(",") if m]
-    texts = read_corpus([args.corpus])
-    log(
-        f"experiment: {args.model}, corpus {args.corpus} ({len(texts)} texts), "
-        f"methods {methods}, benchmarks {names}, limit {args.limit}, audit {args.audit_dtype}"
+    return log
+
+
+def _corpus(args: argparse.Namespace) -> list[str]:
+    import random
+
+    from fairlm.mitigation._corpus import read_corpus
+
+    texts = read_corpus([args.corpus], data_dir=args.data_dir)
+    if args.max_texts is not None and len(texts) > args.max_texts:
+        texts = random.Random(args.seed).sample(texts, args.max_texts)
+    return texts
+
+
+def _guard(args: argparse.Namespace) -> tuple[str, ...]:
+    from fairlm.benchmarks import BENCHMARKS
+    from fairlm.mitigation._guard import GUARD_BENCHMARKS
+
+    wanted = GUARD_BENCHMARKS if args.guard == "auto" else args.guard.split(",")
+    return tuple(b for b in wanted if b and b in BENCHMARKS.names())
+
+
+def _config(args, method: str, texts: list[str], out: Path, first: str):
+    from fairlm.mitigation import METHODS, DebiasConfig
+
+    options = dict(METHOD_DEFAULTS[method])
+    steps = options.pop("max_steps", 150)
+    if args.steps is not None:
+        steps = args.steps
+    baseline = out / first / "before"
+    reuse = method != first and (baseline / "results.json").is_file()
+    config = DebiasConfig(
+        model=args.model,
+        texts=texts,
+        method=METHODS.get(method)(**options),
+        output_dir=out / method,
+        lora=True,
+        lora_r=args.lora_r,
+        lora_alpha=2 * args.lora_r,
+        max_steps=steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        warmup_steps=3,
+        mixed_precision=args.mixed_precision,
+        max_heldout=args.max_heldout,
+        eval_benchmarks=[b for b in args.benchmarks.split(",") if b],
+        guard_benchmarks=_guard(args),
+        guard_limit=args.guard_limit,
+        limit=args.limit,
+        seed=args.seed,
+        dtype=args.audit_dtype,
+        device=args.device,
+        data_dir=args.data_dir,
+        baseline_dir=baseline if reuse else None,
+        progress=False,
     )
-    t_start = time.perf_counter()
+    settings = options if method in TRAINING_FREE else {"max_steps": steps, **options}
+    return config, settings
 
-    baseline = out / "baseline"
-    if not (baseline / "results.json").is_file():
-        log("baseline: auditing the original model")
-        lm = load_model(args.model, dtype=args.audit_dtype)
-        benches = build_benchmarks(names, limit=args.limit, seed=args.seed, n_bootstrap=1000)
-        t0 = time.perf_counter()
-        run_audit(
-            lm,
-            benches,
-            output_dir=baseline,
-            progress=False,
-            log=log,
-            extra_config={
-                "benchmarks": names,
-                "limit": args.limit,
-                "seed": args.seed,
-                "bootstrap": 1000,
-                "dtype": args.audit_dtype,
-            },
-        )
-        log(f"baseline: done in {time.perf_counter() - t0:.0f} s")
-        del lm
 
-    tables = []
-    for method in methods:
-        options = dict(METHOD_DEFAULTS[method])
-        steps = options.pop("max_steps") if args.steps is None else args.steps
-        settings = {"max_steps": steps, **options}
-        log(f"{method}: start ({settings})")
+def run_method(args, method: str, texts: list[str], out: Path, first: str, log) -> None:
+    """One ``fairlm debias`` run (reused when finished), then its probe and timing."""
+    from fairlm.mitigation import debias
+
+    config, settings = _config(args, method, texts, out, first)
+    folder = out / method
+    if not (folder / "comparison.json").is_file() or not (folder / "probe.json").is_file():
+        log(f"{method}: start ({json.dumps(settings)})")
         t0 = time.perf_counter()
-        config = DebiasConfig(
-            model=args.model,
-            texts=texts,
-            method=METHODS.get(method)(**options),
-            output_dir=out / method,
-            lora=True,
-            lora_r=args.lora_r,
-            lora_alpha=2 * args.lora_r,
-            max_steps=steps,
-            batch_size=args.batch_size,
-            lr=args.lr,
-            warmup_steps=3,
-            mixed_precision=args.mixed_precision,
-            max_heldout=args.max_heldout,
-            eval_benchmarks=names,
-            limit=args.limit,
-            seed=args.seed,
-            dtype=args.audit_dtype,
-            baseline_dir=baseline,
-            progress=False,
-        )
         comparison = debias(config, log=log)
-        log(
-            f"{method}: done in {time.perf_counter() - t0:.0f} s "
-            f"(training {comparison['training']['wall_time_s']:.0f} s)"
-        )
-        table = format_comparison(comparison, markdown=True)
-        tables.append(f"### {method}\n\n{json.dumps(settings)}\n\n{table}\n")
-        print(f"\n### {method}\n{format_comparison(comparison)}\n", flush=True)
-        (out / "table.md").write_text("\n".join(tables), encoding="utf-8")
-    log(f"experiment: finished in {(time.perf_counter() - t_start) / 60:.1f} min")
-    summary = combined_table(out, methods)
-    (out / "summary.md").write_text(summary + "\n", encoding="utf-8")
-    print(summary)
-    return 0
+        seconds = time.perf_counter() - t0
+        probe = method_probe(args, config, comparison, folder, log)
+        (folder / "probe.json").write_text(json.dumps(probe, indent=2), encoding="utf-8")
+        timing = {"debias_s": round(seconds, 1), "settings": settings,
+                  "training_s": (comparison.get("training") or {}).get("wall_time_s")}  # fmt: skip
+        (folder / "timing.json").write_text(json.dumps(timing, indent=2), encoding="utf-8")
+        log(f"{method}: done in {seconds:.0f} s")
 
 
-def combined_table(out: Path, methods: list[str]) -> str:
-    """One Markdown table: each key figure before and after every finished method."""
-    from fairlm.mitigation._table import comparison_rows
+def method_probe(args, config, comparison: dict, folder: Path, log) -> dict:
+    """Fresh gender probes before and after: the eraser's own (taken with the eraser
+    applied), else probes of the saved model on the same pairs."""
+    from fairlm.augment import CounterfactualAugmenter
+    from fairlm.mitigation._hidden import attribute_probes, counterfactual_pairs
+    from fairlm.models import load_model
 
-    done = [m for m in methods if (out / m / "comparison.json").is_file()]
-    comps = {m: json.loads((out / m / "comparison.json").read_text()) for m in done}
-    if not comps:
-        return "(no finished method)"
-    rows = {m: comparison_rows(c) for m, c in comps.items()}
-    first = rows[done[0]]
-    head = ["figure (ideal)", "before", *done]
-    lines = ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
-    for i, (label, before, _, _) in enumerate(first):
-        if label.startswith("adversary"):
+    method = comparison["method"]
+    own = comparison.get(method) or {}
+    if "linear" in (own.get("probe_after") or {}):  # an eraser's (the adversary's differs)
+        return {"before": own["probe_before"], "after": own["probe_after"], "by": method}
+    aug = CounterfactualAugmenter("gender", seed=args.seed, data_dir=args.data_dir)
+    read = (folder / "data" / "train.txt").read_text(encoding="utf-8").splitlines()
+    held = (folder / "data" / "heldout.txt").read_text(encoding="utf-8").splitlines()
+    fit = counterfactual_pairs(aug, read).sample(1000, args.seed)
+    held_pairs = counterfactual_pairs(aug, held)
+    result = {"by": "benchmarks/debias_experiment.py"}
+    cached = folder.parent / "probe_before.json"
+    if cached.is_file():
+        result["before"] = json.loads(cached.read_text(encoding="utf-8"))
+    for when, model in (("before", config.model), ("after", comparison["model_dir"])):
+        if when in result:
             continue
-        cells = [rows[m][i][2] if i < len(rows[m]) and rows[m][i][0] == label else "" for m in done]
-        lines.append("| " + " | ".join([label, before, *cells]) + " |")
-    for m in done:
-        adv = comps[m].get("adversarial")
-        if adv and "probe_after" in adv:
-            b, a = adv["probe_before"], adv["probe_after"]
-            lines.append(
-                f"\n{m}: fresh-probe accuracy for gender from the hidden states "
-                f"{b['accuracy']:.1f}% [{b['ci_low']:.1f}, {b['ci_high']:.1f}] before, "
-                f"{a['accuracy']:.1f}% [{a['ci_low']:.1f}, {a['ci_high']:.1f}] after "
-                f"(chance {b['chance']:.1f}%, {b['n_test']} held-out texts)"
-            )
-    return "\n".join(lines)
+        lm = load_model(model, dtype=config.dtype, device=config.device)
+        result[when] = attribute_probes(
+            lm, fit, held_pairs, n_classes=2, seed=args.seed, max_length=config.max_length
+        )
+        log(f"{method}: probe {when}: linear {result[when]['linear']['accuracy']:.1f}%")
+    cached.write_text(json.dumps(result["before"], indent=2), encoding="utf-8")
+    return result
 
 
 if __name__ == "__main__":
