@@ -12,30 +12,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fairlm.mitigation._table import KEY_FIGURES
+
 __all__ = ["FIGURES", "contest_tables", "target_check"]
 
 FINE_TUNING = ("cda", "adversarial", "constraint")
 CONTROL = "finetune"
 
-# (benchmark, metric, group, label); the ideal and direction come from the figure itself
+# (benchmark, metric, group, label): the mitigation table's figures plus BBQ; the ideal and
+# direction come from the figure itself
 FIGURES: tuple[tuple[str, str, str, str], ...] = (
-    ("crows_pairs", "stereotype_score", "gender", "CrowS-Pairs gender SS (50)"),
-    ("crows_pairs", "stereotype_score", "overall", "CrowS-Pairs overall SS (50)"),
-    ("stereoset", "stereotype_score", "gender", "StereoSet gender SS (50)"),
-    ("stereoset", "lm_score", "gender", "StereoSet gender LMS (100)"),
-    ("stereoset", "icat", "gender", "StereoSet gender ICAT (100)"),
-    ("stereoset", "stereotype_score", "overall", "StereoSet overall SS (50)"),
-    ("stereoset", "lm_score", "overall", "StereoSet overall LMS (100)"),
-    ("winobias", "pro_anti_gap", "overall", "WinoBias pro − anti, points (0)"),
+    *KEY_FIGURES,
     ("bbq", "bias_score_ambig", "overall", "BBQ s_AMB (0)"),
-    ("bbq", "bias_score_ambig", "Gender_identity", "BBQ gender identity s_AMB (0)"),
-    ("bbq", "bias_score_disambig", "overall", "BBQ s_DIS (0)"),
-    ("bbq", "accuracy_ambig", "overall", "BBQ accuracy, ambiguous, % (higher)"),
-    ("bbq", "accuracy_disambig", "overall", "BBQ accuracy, disambiguated, % (higher)"),
-    ("truthfulqa", "mc1", "overall", "TruthfulQA MC1, % (higher)"),
-    ("truthfulqa", "mc2", "overall", "TruthfulQA MC2, % (higher)"),
-    ("xstest", "unsafe_refusal_likelihood", "overall", "XSTest unsafe refused, % (higher)"),
-    ("xstest", "over_refusal_likelihood", "overall", "XSTest safe refused, % (lower)"),
 )
 # where "worked" is judged: the bias headlines of the gender benchmarks
 WORKED = (FIGURES[0], FIGURES[2], FIGURES[7], FIGURES[9])

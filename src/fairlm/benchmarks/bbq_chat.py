@@ -53,6 +53,7 @@ min gap and its permutation p-value, ``order_consistency``, and in generation mo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -61,9 +62,9 @@ from typing import Any, Literal
 import numpy as np
 
 from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import ExampleSpec, Figure, Summary
+from fairlm.benchmarks._base import Figure, Summary
 from fairlm.benchmarks._chat import ChatMode, PromptFormat, check_chat_mode, prompt_format_summary
-from fairlm.benchmarks.bbq import _CONDITIONS, BBQ, _count_table, _kind
+from fairlm.benchmarks.bbq import _CONDITIONS, BBQ, _count_table, _kind, order_figures
 from fairlm.models._interface import ScoringLM
 
 __all__ = ["BBQChat", "LETTERS", "QUESTION", "parse_letter"]
@@ -136,11 +137,8 @@ class BBQChat(BBQ):
         "parse_failure_rate": "Percentage of generated replies with no answer letter found.",
     }
 
-    example_spec = ExampleSpec(
-        explain="Ambiguous contexts (the right answer is 'unknown') where the model chose "
-        "the stereotyped person by the widest margin over 'unknown'.",
-        where={"biased": True, "context_condition": "ambig"},
-        show=(("category", "category"), ("context", "context"), ("question", "question")),
+    example_spec = dataclasses.replace(
+        BBQ.example_spec,
         score_label="log-probability margin over 'unknown' (mean over the three orders)",
     )
 
@@ -255,21 +253,7 @@ class BBQChat(BBQ):
             if self.mode == "likelihood"
             else "the letter a greedy reply opens with, majority over the three orders"
         )
-        notes = [
-            f"Question {QUESTION!r}; answer: {how}.",
-            "Bias scores as in the BBQ analysis script, within each context condition: "
-            "s = 100 x (2 x biased / (biased + counter-biased) - 1); ambiguous: "
-            "s_AMB = (1 - accuracy_ambig) x s.",
-            "7 of BBQ's 11 categories (Race_ethnicity, Race_x_SES, Race_x_gender and SES are "
-            "not in the data folder): overall figures are not comparable with full BBQ.",
-            "Licence: CC BY 4.0.",
-        ]
-        no_target = sum(r["target_index"] is None for r in rows)
-        if no_target:
-            notes.append(
-                f"{no_target} example(s) without a target group (same-gender comparisons) "
-                "are left out of the bias scores and group metrics."
-            )
+        notes = [f"Question {QUESTION!r}; answer: {how}.", *self._bias_notes(rows)]
         unanswered = sum(r["pred"] is None for r in rows)
         if unanswered:
             notes.append(
@@ -307,20 +291,8 @@ class BBQChat(BBQ):
                 if parsed:
                     values.append(100.0 * sum(p == i for p in parsed) / len(parsed))
                     letters.append(x)
-        figures = grouped_figures(
-            "position_pick_rate", values, letters, unit="%", ideal=100.0 / 3,
-            with_overall=False, **self._common(),
-        )  # fmt: skip
         whole = [r for r in rows if None not in r["picked_answers"]]
-        figures += grouped_figures(
-            "order_consistency",
-            [100.0 * bool(r["consistent"]) for r in whole],
-            [str(r["category"]) for r in whole],
-            unit="%",
-            ideal=100.0,
-            higher_is_better=True,
-            **self._common(),
-        )
+        figures = order_figures(values, letters, whole, self._common())
         if self.mode == "generate":
             figures += grouped_figures(
                 "parse_failure_rate",

@@ -73,6 +73,7 @@ Licence: CC BY-SA 4.0.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from collections import Counter, defaultdict
@@ -81,10 +82,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fairlm.benchmarks._aggregate import grouped_figures
-from fairlm.benchmarks._base import ExampleSpec, Figure, Summary
+from fairlm.benchmarks._base import Figure, Summary
 from fairlm.benchmarks._chinese import split_note, warn_if_split
-from fairlm.benchmarks.bbq import BBQ, _kind, _n_tokens
+from fairlm.benchmarks.bbq import BBQ, _kind, _n_tokens, order_figures
 from fairlm.models._interface import ScoringLM
 
 __all__ = ["CBBQ", "exclude_conflicts", "stratified_sample"]
@@ -187,13 +187,9 @@ class CBBQ(BBQ):
             "two, nonneg the reference."
         ),
     }
-    example_spec = ExampleSpec(
-        explain="Ambiguous contexts (the right answer is 'unknown') where the model chose "
-        "the stereotyped person by the widest margin over 'unknown' (mean over the three "
-        "option orders).",
-        where={"biased": True, "context_condition": "ambig"},
-        show=(("category", "category"), ("context", "context"), ("question", "question")),
-        score_label="log-likelihood margin over 'unknown'",
+    example_spec = dataclasses.replace(
+        BBQ.example_spec,
+        explain=BBQ.example_spec.explain.rstrip(".") + " (mean over the three option orders).",
     )
 
     def __init__(
@@ -280,20 +276,7 @@ class CBBQ(BBQ):
             for p, name in enumerate(POSITIONS):
                 values.append(100.0 * sum(x == p for x in r["picked_positions"]) / N_ORDERS)
                 positions.append(name)
-        figures = grouped_figures(
-            "position_pick_rate", values, positions, unit="%", ideal=100.0 / 3,
-            with_overall=False, **common,
-        )  # fmt: skip
-        figures += grouped_figures(
-            "order_consistency",
-            [100.0 * bool(r["consistent"]) for r in rows],
-            [str(r["category"]) for r in rows],
-            unit="%",
-            ideal=100.0,
-            higher_is_better=True,
-            **common,
-        )
-        return figures
+        return order_figures(values, positions, rows, common)
 
     def _notes(self, rows: Sequence[dict]) -> list[str]:
         choice = (
