@@ -53,18 +53,9 @@ def grouped_figures(
     if bounds is None and scale != 1.0:
         bounds = (0.0, 100.0)
     values = np.asarray(values, dtype=np.float64) / scale
+    common = dict(unit=unit, ideal=ideal, higher_is_better=higher_is_better)
     if len(values) == 0:
-        return [
-            Figure(
-                metric,
-                None,
-                n=0,
-                unit=unit,
-                ideal=ideal,
-                higher_is_better=higher_is_better,
-                note="no examples",
-            )
-        ]
+        return [Figure(metric, None, n=0, note="no examples", **common)]
     res = mean_by_group(
         values,
         groups,
@@ -73,7 +64,6 @@ def grouped_figures(
         seed=seed,
         n_permutations=n_bootstrap,
     )
-    common = dict(unit=unit, ideal=ideal, higher_is_better=higher_is_better)
 
     def scaled(x: float, low: float = -np.inf, high: float = np.inf) -> float | None:
         if x is None or not np.isfinite(x):

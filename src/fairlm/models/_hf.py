@@ -407,7 +407,14 @@ class LanguageModel(ScoringLM):
             eos_ids=self._eos_ids(),
             seed=seed if seed is not None else int(torch.randint(2**62, (1,))),
         )
-        bar = _progress_bar(len(texts) * num_return_sequences, progress)
+        return self._engine_generate(ids, sampling, keys, num_return_sequences, batch_size,
+                                     progress)  # fmt: skip
+
+    def _engine_generate(self, ids, sampling, keys, samples, batch_size, progress):
+        """Token ids through fairlm's generation engine, decoded."""
+        from fairlm.models import _generation
+
+        bar = _progress_bar(len(ids) * samples, progress)
         try:
             with self._generation_context():
                 out = _generation.generate_tokens(
@@ -415,7 +422,7 @@ class LanguageModel(ScoringLM):
                     ids,
                     sampling,
                     keys=keys,
-                    samples=num_return_sequences,
+                    samples=samples,
                     max_rows=batch_size or 128,
                     pad_id=self.pad_token_id,
                     progress=bar.update if bar is not None else None,

@@ -63,36 +63,7 @@ def load_model(
     if device:
         _check_device(device)
     name = str(name_or_path)
-    path = Path(name).expanduser()
-    info: dict[str, Any] = {}
-    saved: dict[str, Any] = {}
-    gguf_file = None
-    if name in BUILTIN_MODELS:
-        spec = BUILTIN_MODELS[name]
-        source = ensure_builtin(spec)
-        prefix_token = prefix_token or spec.prefix_token
-        info.update(builtin=name, license=spec.license)
-        if spec.license_note:
-            info["license_note"] = spec.license_note
-    elif path.is_file() and path.suffix == ".gguf":
-        source, gguf_file = path.parent, path.name
-    elif path.is_dir():
-        source = path
-        _check_weights(path)
-        # a folder fairlm wrote (a converted built-in, a debiased or trained model) says
-        # which prefix token its scores are comparable with, and carries its licence note
-        saved = _fairlm_model_json(path)
-        prefix_token = prefix_token or saved.get("prefix_token")
-        for key in ("license", "license_note", "builtin"):
-            if isinstance(saved.get(key), str):
-                info["base_model" if key == "builtin" else key] = saved[key]
-    elif path.exists():
-        raise ModelError(f"{name}: not a model directory or a .gguf file")
-    elif _looks_like_path(name):
-        hint = did_you_mean(name, list(BUILTIN_MODELS))
-        raise ModelError(f"model path {name!r} does not exist.{hint}")
-    else:
-        source = name  # a hub id
+    source, gguf_file, prefix_token, info, saved = _resolve_source(name, prefix_token)
     info.setdefault("source", str(source) + (f"/{gguf_file}" if gguf_file else ""))
     # a local folder's files are hashed while transformers loads them (sha256 releases
     # the GIL: 0.36 s of smollm2-135m's 538 MB off the start-up)
@@ -125,6 +96,43 @@ def load_model(
         engine=engine,
     )
     return _saved_method(lm, source, saved)
+
+
+def _resolve_source(name: str, prefix_token: str | None):
+    """Where to load ``name`` from: (source folder or hub id, GGUF file name or None,
+    prefix token, facts for results files, the ``fairlm_model.json`` of a folder fairlm
+    wrote)."""
+    path = Path(name).expanduser()
+    info: dict[str, Any] = {}
+    saved: dict[str, Any] = {}
+    gguf_file = None
+    if name in BUILTIN_MODELS:
+        spec = BUILTIN_MODELS[name]
+        source: str | Path = ensure_builtin(spec)
+        prefix_token = prefix_token or spec.prefix_token
+        info.update(builtin=name, license=spec.license)
+        if spec.license_note:
+            info["license_note"] = spec.license_note
+    elif path.is_file() and path.suffix == ".gguf":
+        source, gguf_file = path.parent, path.name
+    elif path.is_dir():
+        source = path
+        _check_weights(path)
+        # a folder fairlm wrote (a converted built-in, a debiased or trained model) says
+        # which prefix token its scores are comparable with, and carries its licence note
+        saved = _fairlm_model_json(path)
+        prefix_token = prefix_token or saved.get("prefix_token")
+        for key in ("license", "license_note", "builtin"):
+            if isinstance(saved.get(key), str):
+                info["base_model" if key == "builtin" else key] = saved[key]
+    elif path.exists():
+        raise ModelError(f"{name}: not a model directory or a .gguf file")
+    elif _looks_like_path(name):
+        hint = did_you_mean(name, list(BUILTIN_MODELS))
+        raise ModelError(f"model path {name!r} does not exist.{hint}")
+    else:
+        source = name  # a hub id
+    return source, gguf_file, prefix_token, info, saved
 
 
 def _saved_method(lm: LanguageModel, source: Any, saved: dict[str, Any]) -> LanguageModel:
