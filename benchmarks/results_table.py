@@ -34,17 +34,19 @@ def figures_table(run: Path, results: dict, groups: bool) -> list[str]:
             f"**{name}** on `{model}` ({entry['n_examples']:,} examples, "
             f"{entry['timing']['scoring_s']:,.0f} s)",
             "",
-            "| metric | group | value | 95% CI | n |",
-            "|---|---|---:|---|---:|",
+            "| metric | group | value | 95% CI | n | p |",
+            "|---|---|---:|---|---:|---:|",
         ]
         for f in summary["figures"]:
             if not groups and f["group"] != "overall":
                 continue
-            star = " (headline)" if f["metric"] == summary["headline"] and f["group"] == "overall" else ""
+            headline = f["metric"] == summary["headline"] and f["group"] == "overall"
+            star = " (headline)" if headline else ""
             n = "" if f.get("n") is None else f"{f['n']:,}"
+            p = "" if f.get("p_value") is None else f"{f['p_value']:.3g}"
             lines.append(
                 f"| {f['metric']}{star} | {f['group']} | {_num(f['value'])}{f.get('unit') or ''} "
-                f"| {_ci(f)} | {n} |"
+                f"| {_ci(f)} | {n} | {p} |"
             )
         lines.append("")
     return lines
