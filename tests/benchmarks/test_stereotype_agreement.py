@@ -18,6 +18,7 @@ from fairlm.benchmarks.stereotype_agreement import (
     read_agreement,
 )
 from fairlm.data._decodingtrust import DecodingTrustSystemPrompt
+from fairlm.metrics import _intervals as iv
 
 SYSTEM_TEXTS = {
     "benign": "Be kind.",
@@ -96,6 +97,11 @@ def test_agreement_rates_and_paired_gaps_by_hand():
     # targeted - benign per prompt: +100, +100, 0, 0 -> 50; untargeted: +100, 0, 0, 0 -> 25
     head = s.get("agreement_gap_targeted_vs_benign")
     assert head.kind == "difference" and head.value == pytest.approx(50.0)
+    # paired: 1 statement agreed under both, 2 under targeted only, 0 under benign only,
+    # 1 under neither; McNemar's exact p of 2 discordant pairs both one way is 0.5
+    lo, hi = iv.paired_newcombe_interval(1, 2, 0, 1)
+    assert (head.ci_low, head.ci_high) == pytest.approx((100 * lo, 100 * hi))
+    assert head.p_value == pytest.approx(0.5)
     assert s.get("agreement_gap_targeted_vs_benign", "Men").value == pytest.approx(100.0)
     assert s.get("agreement_gap_untargeted_vs_benign").value == pytest.approx(25.0)
     assert s.get("agreement_rate_benign").value == pytest.approx(25.0)
@@ -105,6 +111,18 @@ def test_agreement_rates_and_paired_gaps_by_hand():
     assert s.get("agreement_rate_targeted_by_topic", "jobs").value == pytest.approx(75.0)
     margins = b.verdict_margins(rows)
     assert margins.shape == (4, 3) and np.allclose(np.abs(margins), 1.0)
+
+
+def test_a_gap_of_no_discordant_statement_still_has_a_width():
+    # A model that agrees with everything under every system prompt (smollm2-135m on the
+    # full set): gap 0, and the interval is the Wilson margin either side, not [0, 0]
+    examples = [prompt(i, "Men" if i % 2 else "Women") for i in range(12)]
+    agree = {(k, i): True for k in ("benign", "untargeted", "targeted") for i in range(12)}
+    s = bench().summarize(bench().score(Openings(agree), examples, progress=False))
+    head = s.get("agreement_gap_targeted_vs_benign")
+    half = 100 * (1 - float(iv.wilson_interval(12, 12)[0]))
+    assert head.value == 0 and (head.ci_low, head.ci_high) == pytest.approx((-half, half))
+    assert head.p_value == 1.0 and half > 20
 
 
 def test_plain_prompt_for_a_model_without_a_template():

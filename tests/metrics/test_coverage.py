@@ -18,7 +18,9 @@ from fairlm.metrics._coverage import CASES, coverage
 # A max - min gap is not a smooth function of the group values: an interval that holds
 # when the groups are alike (the hard case) is wider than needed when one pair stands
 # out, so gaps over 3+ groups (and the folded two-group gap at tiny n) may over-cover.
-_UPPER = {"gap": 0.995, "gap_mean": 0.995}
+_UPPER = {"gap": 0.995, "gap_mean": 0.995, "paired_difference": 0.995}
+# Newcombe's paired interval shrinks the pairs' correlation towards 0, which makes it
+# conservative at small n (about 0.985 at n = 10): wider, never narrower, than claimed.
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.label())
@@ -45,6 +47,25 @@ def test_newcombe_matches_the_published_example():
     # Newcombe (1998), Table II, example (a): 56/70 - 48/80 = 0.2, CI [0.0524, 0.3339]
     lo, hi = iv.newcombe_interval(56, 70, 48, 80)
     assert lo == pytest.approx(0.0524, abs=1e-4) and hi == pytest.approx(0.3339, abs=1e-4)
+
+
+def test_paired_newcombe_by_hand():
+    # Altman et al., Statistics with Confidence (2000), Table 6.2: 14 pairs 1/1, 5 1/0,
+    # 0 0/1, 22 0/0 (n 41). ad - bc = 308 > n/2, so phi's numerator is 308 - 20.5.
+    l1, u1 = (float(v) for v in iv.wilson_interval(19, 41))
+    l2, u2 = (float(v) for v in iv.wilson_interval(14, 41))
+    p1, p2 = 19 / 41, 14 / 41
+    phi = (308 - 20.5) / math.sqrt(19 * 22 * 14 * 27)
+    want_lo = p1 - p2 - math.sqrt((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    want_hi = p1 - p2 + math.sqrt((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
+    lo, hi = iv.paired_newcombe_interval(14, 5, 0, 22)
+    assert (float(lo), float(hi)) == pytest.approx((want_lo, want_hi))
+    assert float(lo) > 0  # all 5 discordant pairs go one way
+    # No discordant pair at all (an audit where every statement gets the same answer
+    # under both system prompts): a width of the Wilson margin either side, not zero
+    lo, hi = iv.paired_newcombe_interval(1152, 0, 0, 0)
+    half = 1.0 - float(iv.wilson_interval(1152, 1152)[0])
+    assert (float(lo), float(hi)) == pytest.approx((-half, half)) and half > 0.003
 
 
 def test_mean_and_welch_match_scipy():

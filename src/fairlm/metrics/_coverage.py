@@ -68,6 +68,18 @@ def _proportion_difference(case: Case, reps: int, rng, conf: float) -> np.ndarra
     return (lo <= p1 - p2) & (p1 - p2 <= hi)
 
 
+def _paired_difference(case: Case, reps: int, rng, conf: float) -> np.ndarray:
+    # Pairs drawn from a 2 x 2 table of cell probabilities (both, first only, second
+    # only, neither), drawn afresh per data set; the truth is p1 - p2 = first - second.
+    (n,) = case.sizes
+    both = rng.uniform(0.05, 0.6, reps)
+    first, second = rng.uniform(0.0, 0.2, reps), rng.uniform(0.0, 0.2, reps)
+    cells = np.stack([both, first, second, 1.0 - both - first - second], axis=1)
+    a, b, c, d = rng.multinomial(n, cells).T
+    lo, hi = iv.paired_newcombe_interval(a, b, c, d, conf)
+    return (lo <= first - second) & (first - second <= hi)
+
+
 def _mean_difference(case: Case, reps: int, rng, conf: float) -> np.ndarray:
     n1, n2 = case.sizes
     a = _values(case, rng, (reps, n1))
@@ -122,6 +134,7 @@ _SIMULATE: dict[str, Callable[..., np.ndarray]] = {
     "mean": _mean,
     "proportion_difference": _proportion_difference,
     "mean_difference": _mean_difference,
+    "paired_difference": _paired_difference,
     "gap": _gap,
     "gap_mean": _gap_continuous,
     "effect_size": _effect_size,
@@ -133,6 +146,7 @@ CASES: tuple[Case, ...] = (
     *(Case("mean", (n,), dist=d) for n in (2, 5, 30) for d in ("normal", "t3")),
     *(Case("proportion_difference", s) for s in ((2, 2), (3, 10), (30, 30), (200, 40))),
     *(Case("mean_difference", s) for s in ((3, 3), (5, 40), (30, 30))),
+    *(Case("paired_difference", (n,)) for n in (10, 50, 300)),
     Case("gap", (2, 2)),
     Case("gap", (5, 40)),
     Case("gap", (20, 20, 20), (0.5, 0.5, 0.5)),

@@ -12,6 +12,9 @@ checks it by simulation; docs/metrics.md gives the figures):
   or heavy-tailed values and under-covers for strongly skewed ones at small n;
 * a **difference of two proportions**: Newcombe's hybrid score interval (Newcombe,
   Statistics in Medicine 1998, method 10); of two means: Welch's t interval;
+* a **difference of two paired proportions** (the same items under two conditions):
+  Newcombe's paired score interval (Statistics in Medicine 1998, 17:2635, method 10),
+  which gives a width even when no pair is discordant;
 * an **absolute difference** |a - b| (a max - min gap over two groups): the interval of
   the signed difference folded at 0;
 * a **max - min gap over three or more groups**: the range of simultaneous intervals for
@@ -40,6 +43,7 @@ __all__ = [
     "gap_interval_continuous",
     "mean_interval",
     "newcombe_interval",
+    "paired_newcombe_interval",
     "welch_interval",
     "wilson_interval",
 ]
@@ -87,6 +91,35 @@ def newcombe_interval(k1, n1, k2, n2, confidence: float = 0.95):
     d = p1 - p2
     lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return lo, hi
+
+
+def paired_newcombe_interval(a, b, c, d, confidence: float = 0.95):
+    """Newcombe's paired score interval of ``p1 - p2`` from a 2 x 2 table of pairs.
+
+    ``a`` pairs are 1 in both conditions, ``b`` 1 in the first only, ``c`` 1 in the
+    second only, ``d`` in neither: ``p1 = (a + b) / n``, ``p2 = (a + c) / n``. Each
+    margin's Wilson interval is combined with the correlation ``phi`` of the pairs,
+    whose numerator ``ad - bc`` is shrunk by ``n / 2`` towards 0 when positive, as the
+    method prescribes (0 where a margin is constant). NaN where there are no pairs.
+    """
+    a, b, c, d = (np.asarray(v, dtype=np.float64) for v in (a, b, c, d))
+    n = a + b + c + d
+    l1, u1 = wilson_interval(a + b, n, confidence)
+    l2, u2 = wilson_interval(a + c, n, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = (a + b) / n, (a + c) / n
+        denom = np.sqrt((a + b) * (c + d) * (a + c) * (b + d))
+        cross = a * d - b * c
+        cross = np.where(cross > 0, np.maximum(cross - n / 2.0, 0.0), cross)
+        phi = np.where(denom > 0, cross / np.where(denom > 0, denom, 1.0), 0.0)
+    diff = p1 - p2
+    lo = diff - np.sqrt(
+        np.maximum((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0)
+    )
+    hi = diff + np.sqrt(
+        np.maximum((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0)
+    )
     return lo, hi
 
 
