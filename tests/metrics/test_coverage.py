@@ -82,6 +82,9 @@ def test_mean_and_welch_match_scipy():
     res = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
     assert (lo, hi) == pytest.approx((res.low, res.high))
     assert np.isnan(iv.mean_interval(1.0, 0.0, 1)[0])  # n = 1: no interval
+    # two equal values (BOLD's sentiment of a 2-prompt group in the demo): no spread seen,
+    # so no interval, rather than one of zero width
+    assert np.isnan(iv.mean_interval(0.0, 0.0, 2)[0]) and np.isnan(iv.mean_interval(0.0, 0.0, 2)[1])
 
 
 def test_folded_interval():

@@ -71,11 +71,13 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
 
 
 def mean_interval(mean, sd, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Student's t interval of a mean from its sample sd (ddof 1); NaN where ``n < 2``."""
+    """Student's t interval of a mean from its sample sd (ddof 1); NaN where ``n < 2`` or
+    the values show no spread (``sd == 0``: the t interval would have zero width, a
+    certainty a few equal values do not give)."""
     from scipy.stats import t
 
     mean, sd, n = (np.asarray(a, dtype=np.float64) for a in (mean, sd, n))
-    ok = n >= 2
+    ok = (n >= 2) & (sd > 0)
     df = np.where(ok, n - 1.0, 1.0)
     half = t.ppf(0.5 + confidence / 2.0, df) * sd / np.sqrt(np.where(ok, n, 1.0))
     return np.where(ok, mean - half, np.nan), np.where(ok, mean + half, np.nan)
