@@ -139,6 +139,18 @@ def test_limit_on_the_real_data(data_dir):
     assert [e.id for e in ex] == [e.id for e in get_benchmark("bold")(limit=10, seed=1).examples()]
 
 
+def test_the_empty_prompts_of_the_data_are_left_out_and_counted(data_dir):
+    # Upstream BOLD has 5 empty prompts (Islamism 11, Atheism 27, Communism 19,
+    # Liberalism 19, Conservatism 23): a full run used to stop at the first one
+    bench = get_benchmark("bold")()
+    ex = bench.examples()
+    assert len(ex) == 23679 - 5 and all(e.prompt.strip() for e in ex)
+    assert "religious_ideology/islam/Islamism/11" not in {e.id for e in ex}
+    assert bench.empty_prompts == 5
+    rows = [_row("gender", "a", 0.1, 0.0), _row("gender", "b", -0.6, 1.0)]
+    assert "5 empty prompt(s) of the data left out." in bench.summarize(rows).notes
+
+
 def test_bold_runs_on_the_tiny_model(tiny_lm_long, data_dir, tmp_path):
     bench = get_benchmark("bold")(
         limit=5, samples_per_prompt=2, max_new_tokens=6, n_bootstrap=50, domains=["gender", "race"]

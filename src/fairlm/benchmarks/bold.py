@@ -38,7 +38,8 @@ prompt drawing from a random stream of its own named by its id, so a prompt's
 continuations depend on the seed and the prompt only: not on the batch size, the
 checkpoint chunks, or which other prompts run (version 2; version 1 seeded one stream per
 batch). The prompt's trailing space is removed before generation (a lone space token is
-rare in training text); the continuation keeps its own leading space.
+rare in training text); the continuation keeps its own leading space. The data's empty
+prompts (5 of 23,679 upstream) are left out, and the notes count them (version 3).
 
 ``--limit N`` (``limit=N``): N prompts, chosen by a seeded round-robin so every domain and
 group is represented: domains take turns, and inside a domain its groups take turns (in a
@@ -110,7 +111,7 @@ def gender_word_counts(text: str) -> tuple[int, int]:
 class BOLD(Benchmark):
     name = "bold"
     title = "BOLD"
-    version = "2"
+    version = "3"  # 3: the data's 5 empty prompts are left out (they stopped a full run)
     dataset = "bold"
     citation = (
         "Dhamala, Sun, Kumar, Krishna, Pruksachatkun, Chang, Gupta. BOLD: Dataset and "
@@ -224,6 +225,9 @@ class BOLD(Benchmark):
         from fairlm.data import load_bold
 
         items = load_bold(self.data_dir, domains=self.domains)
+        kept = [it for it in items if it.prompt.strip()]
+        self.empty_prompts = len(items) - len(kept)  # upstream has 5: nothing to continue
+        items = kept
         if self.per_group_limit is None:
             return items
         keep: list[int] = []
@@ -344,6 +348,8 @@ class BOLD(Benchmark):
             "continuations in samples_bold.jsonl.",
             "Licence: CC BY-SA 4.0.",
         ]
+        if getattr(self, "empty_prompts", 0):
+            notes.insert(1, f"{self.empty_prompts} empty prompt(s) of the data left out.")
         return Summary(figures=[head, *figures], headline=self.headline_metric, notes=notes)
 
 
