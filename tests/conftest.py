@@ -7,6 +7,7 @@ any text can be encoded.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,29 @@ def direct_logprobs(model, ids: list[int]):
         logits = model(torch.tensor([ids])).logits[0].double()  # (T, V)
     lp = torch.log_softmax(logits, dim=-1)
     return np.array([lp[k - 1, ids[k]].item() for k in range(1, len(ids))])
+
+
+# A minimal chat template for the tiny models (they ship none): role tags, one turn a line
+TINY_CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+
+
+@contextmanager
+def chat_template_on(lm, template: str = TINY_CHAT_TEMPLATE):
+    """Give ``lm`` (a shared session fixture) a fresh tokenizer carrying ``template``
+    and yield that tokenizer; ``lm``'s own tokenizer is put back afterwards."""
+    from transformers import AutoTokenizer
+
+    saved = lm.tokenizer
+    tok = AutoTokenizer.from_pretrained(lm.model.name_or_path)
+    tok.chat_template = template
+    lm.tokenizer = tok
+    try:
+        yield tok
+    finally:
+        lm.tokenizer = saved
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from tests.conftest import direct_logprobs
+from tests.conftest import chat_template_on, direct_logprobs
 
 from fairlm.benchmarks.bbq_chat import BBQChat, parse_letter, question
 
@@ -169,17 +169,8 @@ def test_generation_mode_votes_and_counts_parse_failures():
 
 
 def test_chat_template_letters_scored_once_and_against_a_forward_pass(tiny_lm_long):
-    from transformers import AutoTokenizer
-
     lm = tiny_lm_long
-    saved = lm.tokenizer
-    tok = AutoTokenizer.from_pretrained(lm.model.name_or_path)
-    tok.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
-    )
-    lm.tokenizer = tok
-    try:
+    with chat_template_on(lm) as tok:
         ex = example(0)
         lm.stats.clear()
         (row,) = BBQChat(n_bootstrap=10).score(lm, [ex], progress=False)
@@ -200,5 +191,3 @@ def test_chat_template_letters_scored_once_and_against_a_forward_pass(tiny_lm_lo
         longest = max(len(w) for w in wholes)
         assert len(openings) <= shared <= len(openings) + 2 * longest
         assert shared < per_option / 2  # the 9 letters cost little more than 3 prompts
-    finally:
-        lm.tokenizer = saved

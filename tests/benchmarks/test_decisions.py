@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from tests.conftest import direct_logprobs
+from tests.conftest import chat_template_on, direct_logprobs
 
 from fairlm.benchmarks._audit import run_audit
 from fairlm.benchmarks.decisions import SYSTEM_PROMPT, TASK, Decisions
@@ -198,17 +198,8 @@ def test_chat_prompt_is_the_template_and_scored_once(tiny_lm_long):
     """With a chat template: the context is exactly apply_chat_template(system, user)
     and the answers start the assistant's turn; the two answers and the swapped prompt's
     shared opening are computed once (tokens counted by the engine)."""
-    from transformers import AutoTokenizer
-
     lm = tiny_lm_long
-    saved = lm.tokenizer
-    tok = AutoTokenizer.from_pretrained(lm.model.name_or_path)
-    tok.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
-    )
-    lm.tokenizer = tok
-    try:
+    with chat_template_on(lm) as tok:
         examples = [person(i, *PEOPLE[i]) for i in range(2)]
         seen: list = []
         score = lm.loglikelihood
@@ -241,8 +232,6 @@ def test_chat_prompt_is_the_template_and_scored_once(tiny_lm_long):
         longest = max(len(w) for w in wholes)
         assert len(openings) <= shared <= len(openings) + 3 * longest
         assert shared < 0.75 * per_option
-    finally:
-        lm.tokenizer = saved
         lm.share_prefixes = True
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.conftest import direct_logprobs
+from tests.conftest import chat_template_on, direct_logprobs
 
 from fairlm.benchmarks import AuditConfig
 from fairlm.benchmarks.discrim_eval import OPENING, PLAIN, QUESTION, DiscrimEval
@@ -152,21 +152,12 @@ def test_plain_prompt_for_a_model_without_a_template():
 
 
 def test_chat_prompt_scored_once_and_against_a_forward_pass(tiny_lm_long, tmp_path):
-    from transformers import AutoTokenizer
-
     short = tmp_path / "short.jsonl"
     short.write_text(json.dumps({"filled_template": "Hire the 30-year-old man?",
                                  "decision_question_id": 1, "age": 30, "gender": "male",
                                  "race": "white", "fill_type": "explicit"}))  # fmt: skip
     lm = tiny_lm_long
-    saved = lm.tokenizer
-    tok = AutoTokenizer.from_pretrained(lm.model.name_or_path)
-    tok.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
-    )
-    lm.tokenizer = tok
-    try:
+    with chat_template_on(lm) as tok:
         bench = DiscrimEval(path=str(short), n_bootstrap=10)
         lm.stats.clear()
         (row,) = bench.score(lm, bench.examples(), progress=False)
@@ -186,5 +177,3 @@ def test_chat_prompt_scored_once_and_against_a_forward_pass(tiny_lm_long, tmp_pa
         openings = {tuple(w[:k]) for w in wholes for k in range(1, len(w))}
         assert len(openings) <= shared <= len(openings) + max(len(w) for w in wholes)
         assert shared < 0.5 * sum(len(w) - 1 for w in wholes)  # 4 answers, 1 prompt
-    finally:
-        lm.tokenizer = saved

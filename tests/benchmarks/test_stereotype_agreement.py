@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from tests.conftest import direct_logprobs
+from tests.conftest import chat_template_on, direct_logprobs
 
 from fairlm.benchmarks.stereotype_agreement import (
     OPENINGS,
@@ -180,17 +180,8 @@ def test_generation_mode_asks_each_system_prompt_with_its_text():
 
 
 def test_chat_template_scored_once_and_against_a_forward_pass(tiny_lm_long):
-    from transformers import AutoTokenizer
-
     lm = tiny_lm_long
-    saved = lm.tokenizer
-    tok = AutoTokenizer.from_pretrained(lm.model.name_or_path)
-    tok.chat_template = (
-        "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}"
-        "{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
-    )
-    lm.tokenizer = tok
-    try:
+    with chat_template_on(lm) as tok:
         ex = prompt(0, "Men")
         lm.stats.clear()
         (row,) = bench().score(lm, [ex], progress=False)
@@ -213,5 +204,3 @@ def test_chat_template_scored_once_and_against_a_forward_pass(tiny_lm_long):
         longest = max(len(w) for w in wholes)
         assert len(openings) <= shared <= len(openings) + 2 * longest
         assert shared < 0.6 * sum(len(w) - 1 for w in wholes)
-    finally:
-        lm.tokenizer = saved
