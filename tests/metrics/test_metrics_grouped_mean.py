@@ -159,3 +159,18 @@ def test_bootstrap_ci_of_any_statistic():
     assert (s.value, s.ci_low, s.ci_high) == (0.5, 0.5, 0.5)
     with pytest.raises(MetricsError, match="rows but"):
         bootstrap_ci(np.mean, [1, 2], [1, 2, 3])
+
+
+def test_binary_false_gives_scores_of_0_and_1_a_t_interval_not_wilson():
+    from scipy import stats
+
+    values = [0.0, 1.0, 1.0, 0.0, 1.0]  # e.g. similarities that happen to be 0 or 1
+    r = mean_by_group(values, binary=False)
+    want = stats.t.interval(0.95, 4, loc=0.6, scale=stats.sem(values))
+    assert not r.binary
+    assert (r.overall.ci_low, r.overall.ci_high) == pytest.approx(want)
+    assert mean_by_group(values).binary  # left to the data: 0/1, so Wilson
+    same = mean_by_group([1.0, 1.0, 1.0], binary=False)
+    assert np.isnan(same.overall.ci_low)  # equal scores: no interval, not a binomial one
+    with pytest.raises(MetricsError, match="row 1 is 0.5"):
+        mean_by_group([1.0, 0.5], binary=True)

@@ -43,7 +43,9 @@ def grouped_figures(
     Values with ``unit="%"`` are percentages of per-example shares in [0, 1] (a 0/1
     outcome times 100, or a row's share of several): they are summarised on the 0-1
     scale, so 0/1 outcomes get Wilson's interval, and every interval is kept inside
-    [0, 100] (a gap inside [0, 100] too). ``bounds`` does the same for other values
+    [0, 100] (a gap inside [0, 100] too). Values in any other unit are scores, never
+    treated as 0/1 outcomes even when every one is 0 or 1 (a mean of equal scores gets no
+    interval rather than a binomial one on the wrong scale). ``bounds`` does the same for other values
     known to lie in a range (VADER's compound score in [-1, 1]): a t interval of a small
     group cannot then claim values the score never takes.
     """
@@ -63,6 +65,7 @@ def grouped_figures(
         confidence=confidence,
         seed=seed,
         n_permutations=n_bootstrap,
+        binary=None if unit == "%" else False,
     )
 
     def scaled(x: float, low: float = -np.inf, high: float = np.inf) -> float | None:

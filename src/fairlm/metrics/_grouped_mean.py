@@ -148,6 +148,7 @@ def mean_by_group(
     confidence: float = 0.95,
     seed: int | None = 0,
     n_permutations: int = 1000,
+    binary: bool | None = None,
 ) -> GroupedMean:
     """Mean of ``values`` per group and overall, with confidence intervals.
 
@@ -162,6 +163,11 @@ def mean_by_group(
     groups" (exact hypergeometric draws for 0/1 values, label shuffles otherwise): judge
     whether groups differ by the p-value. ``n_bootstrap=0`` skips the intervals (the name
     is kept from when they were bootstrapped). Multiply by 100 yourself for percentages.
+
+    ``binary``: whether the values are 0/1 outcomes (shares). ``None`` decides from the
+    data (all values 0 or 1); pass ``False`` for scores that only happen to be 0 or 1
+    here (a log-likelihood difference, a similarity), which must not get a binomial
+    interval, and ``True`` to insist (an error if a value is not 0 or 1).
 
     >>> r = mean_by_group([1, 0, 1, 1], ["a", "a", "b", "b"], n_bootstrap=0)
     >>> r.groups["a"].mean, r.groups["b"].mean, r.gap.value
@@ -183,7 +189,11 @@ def mean_by_group(
         codes, names = _inputs.encode(g, "groups")
         order = np.argsort(codes, kind="stable")
         parts = np.split(x[order], np.cumsum(np.bincount(codes, minlength=len(names)))[:-1])
-    binary = bool(((x == 0) | (x == 1)).all())
+    zero_one = bool(((x == 0) | (x == 1)).all())
+    if binary is True and not zero_one:
+        i = int(np.flatnonzero((x != 0) & (x != 1))[0])
+        raise MetricsError(f"binary=True needs values that are 0 or 1; row {i} is {x[i]}.")
+    binary = zero_one if binary is None else bool(binary)
     n = np.array([len(p) for p in parts])
     means = np.array([p.mean() for p in parts])
     overall = float(x.mean())
