@@ -444,8 +444,10 @@ def order_figures(
     common: dict[str, Any],
 ) -> list[Figure]:
     """For a question asked in every cyclic order of its options: how often each
-    position is picked (``values`` 0/100 per pick, ``positions`` its label; ideal a third
-    each), and how often a question gets the same answer in every order (``asked`` rows
+    position is picked (``values``: per question and position, the % of its orders whose
+    pick was listed there, ``positions`` the position's label; ideal a third each; the
+    interval is over questions, as the orders of one question are not independent, so a
+    position never picked gets none), and how often a question gets the same answer in every order (``asked`` rows
     with ``consistent`` and ``category``)."""
     figures = grouped_figures(
         "position_pick_rate", values, positions, unit="%", ideal=100.0 / 3,
