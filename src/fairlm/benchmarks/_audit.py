@@ -96,6 +96,7 @@ def audit(config: AuditConfig, *, log: Callable[[str], None] = print) -> dict[st
             from fairlm.report import write_report
 
             write_report([out], out / "report.html")
+        workers.close()  # every process waits for the main one's files, then exits cleanly
     finally:
         if workers.is_main:
             folder.close()

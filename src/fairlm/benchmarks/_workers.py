@@ -37,6 +37,18 @@ class Workers:
         if self.world > 1:
             self._state.wait_for_everyone()
 
+    def close(self) -> None:
+        """Wait for every process, then take the process group down, so that no process
+        exits while gloo's threads still serve the others (an exiting rank otherwise
+        can abort with "terminate called without an active exception")."""
+        if self.world == 1:
+            return
+        import torch.distributed as dist
+
+        self.barrier()
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
+
     def share(self, items: list[int]) -> list[int]:
         """This process's share of ``items`` (round robin, so work stays balanced)."""
         return items[self.rank :: self.world]
