@@ -45,9 +45,9 @@ def grouped_figures(
     scale, so 0/1 outcomes get Wilson's interval, and every interval is kept inside
     [0, 100] (a gap inside [0, 100] too). Values in any other unit are scores, never
     treated as 0/1 outcomes even when every one is 0 or 1 (a mean of equal scores gets no
-    interval rather than a binomial one on the wrong scale). ``bounds`` does the same for other values
-    known to lie in a range (VADER's compound score in [-1, 1]): a t interval of a small
-    group cannot then claim values the score never takes.
+    interval rather than a binomial one on the wrong scale). ``bounds`` keeps other
+    values known to lie in a range inside it (VADER's compound score in [-1, 1]): a t
+    interval of a small group cannot then claim values the score never takes.
     """
     from fairlm.metrics import mean_by_group
 

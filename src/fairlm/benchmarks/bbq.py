@@ -447,8 +447,8 @@ def order_figures(
     position is picked (``values``: per question and position, the % of its orders whose
     pick was listed there, ``positions`` the position's label; ideal a third each; the
     interval is over questions, as the orders of one question are not independent, so a
-    position never picked gets none), and how often a question gets the same answer in every order (``asked`` rows
-    with ``consistent`` and ``category``)."""
+    position never picked gets none), and how often a question gets the same answer in
+    every order (``asked`` rows with ``consistent`` and ``category``)."""
     figures = grouped_figures(
         "position_pick_rate", values, positions, unit="%", ideal=100.0 / 3,
         with_overall=False, **common,
