@@ -224,15 +224,17 @@ def test_chat_prompt_is_the_template_and_scored_once(tiny_lm_long):
         openings = {tuple(w[:k]) for w in wholes for k in range(1, len(w))}
         per_option = sum(len(w) - 1 for w in wholes)  # one pass per answer (last token: no input)
         lm.share_prefixes = False
-        lm.stats.clear()
-        Decisions(n_bootstrap=10).score(lm, examples, progress=False)
+        try:
+            lm.stats.clear()
+            Decisions(n_bootstrap=10).score(lm, examples, progress=False)
+        finally:
+            lm.share_prefixes = True  # the shared tiny model goes back as it was
         assert lm.stats["forward_tokens"] == per_option
         # every distinct opening once; rows of 128 nodes repeat their first node's
         # ancestors (here 3 rows, each under one prompt's length)
         longest = max(len(w) for w in wholes)
         assert len(openings) <= shared <= len(openings) + 3 * longest
         assert shared < 0.75 * per_option
-        lm.share_prefixes = True
 
 
 def test_loglikelihoods_match_a_direct_forward_pass(tiny_lm_long):

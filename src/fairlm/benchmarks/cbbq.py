@@ -84,7 +84,7 @@ import numpy as np
 
 from fairlm.benchmarks._base import Figure, Summary
 from fairlm.benchmarks._chinese import split_note, warn_if_split
-from fairlm.benchmarks.bbq import BBQ, _kind, _n_tokens, order_figures
+from fairlm.benchmarks.bbq import BBQ, _alignment, _kind, _n_tokens, order_figures
 from fairlm.models._interface import ScoringLM
 
 __all__ = ["CBBQ", "exclude_conflicts", "stratified_sample"]
@@ -387,13 +387,13 @@ def _alignment_note(rows: Sequence[dict]) -> list[str]:
     """How many disambiguated questions (with a target) have the stereotype-consistent
     answer as the right one, and the s_DIS a model right on all of them would get."""
     kinds = [
-        _kind(r["label"], r["target_index"], r["unknown_index"], r["question_polarity"])
+        _alignment(r)
         for r in rows
         if r["context_condition"] == "disambig" and r["target_index"] is not None
     ]
     if not kinds:
         return []
-    aligned = sum(k == "biased" for k in kinds)
+    aligned = kinds.count("bias-aligned")
     perfect = 100.0 * (2 * aligned / len(kinds) - 1)
     return [
         f"Of the {len(kinds)} disambiguated questions whose answers name the targeted group, "
