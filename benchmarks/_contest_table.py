@@ -19,14 +19,36 @@ __all__ = ["FIGURES", "contest_tables", "target_check"]
 FINE_TUNING = ("cda", "adversarial", "constraint")
 CONTROL = "finetune"
 
-# (benchmark, metric, group, label): the mitigation table's figures plus BBQ; the ideal and
-# direction come from the figure itself
+BBQ_GENDER = ("bbq", "bias_score_ambig", "Gender_identity", "BBQ gender identity s_AMB (0)")
+# (benchmark, metric, group, label): the mitigation table's figures plus BBQ and the
+# capability guard; the ideal and direction come from the figure itself
 FIGURES: tuple[tuple[str, str, str, str], ...] = (
     *KEY_FIGURES,
     ("bbq", "bias_score_ambig", "overall", "BBQ s_AMB (0)"),
+    BBQ_GENDER,
+    ("bbq", "bias_score_disambig", "overall", "BBQ s_DIS (0)"),
+    ("bbq", "accuracy_ambig", "overall", "BBQ accuracy, ambiguous, % (higher)"),
+    ("bbq", "accuracy_disambig", "overall", "BBQ accuracy, disambiguated, % (higher)"),
+    ("truthfulqa", "mc1", "overall", "TruthfulQA MC1, % (higher)"),
+    ("truthfulqa", "mc2", "overall", "TruthfulQA MC2, % (higher)"),
+    ("xstest", "unsafe_refusal_likelihood", "overall", "XSTest unsafe refused, % (higher)"),
+    ("xstest", "over_refusal_likelihood", "overall", "XSTest safe refused, % (lower)"),
 )
+
+
+def _spec(bench: str, metric: str, group: str) -> tuple[str, str, str, str]:
+    return next(f for f in FIGURES if f[:3] == (bench, metric, group))
+
+
+SS_GENDER = _spec("stereoset", "stereotype_score", "gender")
+LMS_GENDER = _spec("stereoset", "lm_score", "gender")
 # where "worked" is judged: the bias headlines of the gender benchmarks
-WORKED = (FIGURES[0], FIGURES[2], FIGURES[7], FIGURES[9])
+WORKED = (
+    _spec("crows_pairs", "stereotype_score", "gender"),
+    SS_GENDER,
+    _spec("winobias", "pro_anti_gap", "overall"),
+    BBQ_GENDER,
+)
 
 
 def _load(out: Path, methods: list[str]) -> dict[str, dict[str, Any]]:
@@ -124,8 +146,8 @@ def target_check(runs: dict, m: str) -> dict[str, Any]:
     toward 50 by more than the reference's CI half-width, StereoSet gender LMS down at
     most 2 points, held-out perplexity up at most 10%."""
     ref = _reference(runs, m)
-    ss = _toward(_figure(runs, ref, FIGURES[2]), _figure(runs, m, FIGURES[2]), 50.0)
-    lms_ref, lms = _figure(runs, ref, FIGURES[3]), _figure(runs, m, FIGURES[3])
+    ss = _toward(_figure(runs, ref, SS_GENDER), _figure(runs, m, SS_GENDER), 50.0)
+    lms_ref, lms = _figure(runs, ref, LMS_GENDER), _figure(runs, m, LMS_GENDER)
     lms_drop = None if not lms_ref or not lms else lms_ref["value"] - lms["value"]
     p_ref, p = _ppl(runs, ref), _ppl(runs, m)
     ppl_rise = None if not p_ref or not p else p["value"] / p_ref["value"] - 1.0
