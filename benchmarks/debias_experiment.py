@@ -25,8 +25,15 @@ docs/mitigation.md) and ``DIR/summary.json``::
     python benchmarks/debias_experiment.py --output-dir runs/contest-smollm2
 
 Rerunning resumes: a finished audit is reused and training resumes from its latest
-checkpoint; ``--summary-only`` rebuilds the tables. A smoke run: ``--limit 20 --guard-limit
-20 --steps 2 --max-texts 200``.
+checkpoint; ``--summary-only`` rebuilds the tables. The original model is audited once, by
+whichever method runs first, and every later run reuses that audit, so the methods can be
+run a few at a time (``--methods cda``, then ``--methods adversarial,finetune``, ...).
+``--archive FOLDER`` keeps each finished method's small result files (its comparison,
+probe and timing, the original model's audit and the log; no models, no samples) in a
+folder that can be committed, and restores them into ``DIR`` first: the contest then
+carries over between machines that do not keep ``DIR``, and ``--summary-only
+--output-dir FOLDER`` rebuilds the tables from the archive alone. A smoke run: ``--limit
+20 --guard-limit 20 --steps 2 --max-texts 200``.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -85,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=None)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--summary-only", action="store_true", help="rebuild the tables only")
+    p.add_argument(
+        "--archive",
+        default=None,
+        help="keep finished methods' result files here (restored into DIR before running)",
+    )
     return p
 
 
@@ -95,16 +108,23 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in methods if m not in METHOD_DEFAULTS]
     if unknown:
         raise SystemExit(f"unknown method(s) {unknown}; known: {ALL_METHODS}")
+    archive = Path(args.archive) if args.archive else None
     if not args.summary_only:
         out.mkdir(parents=True, exist_ok=True)
+        if archive is not None:
+            restore(archive, out)
         os.environ.setdefault("FAIRLM_NO_PROGRESS", "1")  # the log holds the progress
         log = _logger(out / "experiment.log")
         texts = _corpus(args)
         log(f"contest: {args.model}, {len(texts)} texts of {args.corpus}, methods {methods}")
         t0 = time.perf_counter()
         for method in methods:
-            run_method(args, method, texts, out, methods[0], log)
+            run_method(args, method, texts, out, baseline_method(out, methods), log)
+            if archive is not None:
+                keep(out, archive, method)
         log(f"contest: finished in {(time.perf_counter() - t0) / 60:.1f} min")
+        if archive is not None:
+            keep(out, archive, None)  # the log's last line
     md, summary = contest_tables(out, methods)
     (out / "summary.md").write_text(md + "\n", encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -122,6 +142,46 @@ def _logger(path: Path):
         handle.flush()
 
     return log
+
+
+def baseline_method(out: Path, methods: list[str]) -> str:
+    """The method whose ``before/`` audit of the original model the others reuse: one
+    that has it already (in the contest's order), else the first to run."""
+    for m in ALL_METHODS.split(","):
+        if (out / m / "before" / "results.json").is_file():
+            return m
+    return methods[0]
+
+
+# what --archive keeps: per method, and of the original model's audit
+METHOD_FILES = ("comparison.json", "probe.json", "timing.json")
+BASELINE_FILES = ("before/results.json", "before/perplexity.json")
+CONTEST_FILES = ("probe_before.json", "experiment.log")
+
+
+def keep(out: Path, archive: Path, method: str | None) -> None:
+    """Copy ``method``'s result files (and the contest's own) from ``out`` to ``archive``."""
+    names = list(CONTEST_FILES)
+    if method is not None:
+        names += [f"{method}/{f}" for f in METHOD_FILES]
+        if not any(archive.glob("*/before/results.json")):  # the others' is a copy of it
+            names += [f"{method}/{f}" for f in BASELINE_FILES]
+    for name in names:
+        src = out / name
+        if src.is_file():
+            (archive / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, archive / name)
+
+
+def restore(archive: Path, out: Path) -> None:
+    """Copy the archive's files into ``out`` where ``out`` lacks them."""
+    if not archive.is_dir():
+        return
+    for src in sorted(archive.rglob("*")):
+        dst = out / src.relative_to(archive)
+        if src.is_file() and not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
 
 
 def _corpus(args: argparse.Namespace) -> list[str]:

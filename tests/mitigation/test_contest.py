@@ -1,0 +1,69 @@
+"""benchmarks/debias_experiment.py in pieces: the original model is audited once, later
+pieces reuse that audit, and ``--archive`` carries the results to a fresh output folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parents[2] / "benchmarks"
+
+
+@pytest.fixture
+def contest(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))  # the script imports its sibling _contest_table
+    script = BENCH / "debias_experiment.py"
+    spec = importlib.util.spec_from_file_location("debias_experiment", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(contest, tiny_gpt2_dir, data_dir, out, archive, methods, *extra):
+    args = ["--model", str(tiny_gpt2_dir), "--methods", methods, "--output-dir", str(out),
+            "--archive", str(archive), "--benchmarks", "crows_pairs", "--guard", "",
+            "--limit", "6", "--max-texts", "80", "--max-heldout", "10",
+            "--data-dir", str(data_dir), *extra]  # fmt: skip
+    assert contest.main(args) == 0
+
+
+def test_contest_runs_in_pieces_through_its_archive(contest, tiny_gpt2_dir, data_dir, tmp_path):
+    archive = tmp_path / "archive"
+    first, second = tmp_path / "first", tmp_path / "second"
+    _run(contest, tiny_gpt2_dir, data_dir, first, archive, "leace")
+    kept = sorted(str(p.relative_to(archive)) for p in archive.rglob("*") if p.is_file())
+    assert kept == [
+        "experiment.log",
+        "leace/before/perplexity.json",
+        "leace/before/results.json",
+        "leace/comparison.json",
+        "leace/probe.json",
+        "leace/timing.json",
+    ]
+    original = json.loads((archive / "leace" / "before" / "results.json").read_text())
+
+    # a later piece on a machine without the first folder: restored, the original's audit
+    # is reused (not run again), and only the new method's own files are added
+    _run(contest, tiny_gpt2_dir, data_dir, second, archive, "sentence-debias")
+    log = (second / "experiment.log").read_text(encoding="utf-8")
+    assert "auditing the original model" in log.split("sentence-debias: start")[0]  # leace's
+    later = log.split("sentence-debias: start")[1]
+    assert "auditing the original model" not in later
+    assert f"reusing the audit in {second / 'leace' / 'before'}" in later
+    copied = second / "sentence-debias" / "before" / "results.json"
+    assert json.loads(copied.read_text()) == original
+    assert not (archive / "sentence-debias" / "before").exists()
+    assert (archive / "sentence-debias" / "comparison.json").is_file()
+    assert (archive / "experiment.log").read_text(encoding="utf-8") == log
+
+    # a finished method is not run again, and the archive alone rebuilds the same tables
+    _run(contest, tiny_gpt2_dir, data_dir, second, archive, "leace,sentence-debias")
+    assert (second / "experiment.log").read_text(encoding="utf-8").count(": start (") == 2
+    both = "leace,sentence-debias"
+    assert contest.main(["--summary-only", "--output-dir", str(archive), "--methods", both]) == 0
+    from_archive = json.loads((archive / "summary.json").read_text())
+    assert from_archive == json.loads((second / "summary.json").read_text())
+    assert set(from_archive) == {"leace", "sentence-debias"}
