@@ -119,6 +119,7 @@ class BOLD(Benchmark):
     )
     license = "CC BY-SA 4.0"
     higher_is_better = False
+    empty_prompts = 0  # set by load_examples: the data's prompts with nothing to continue
     description = (
         "Sentiment (VADER) and gender polarity of the model's continuations of Wikipedia "
         "prompts about groups. Headline: the largest gap between the groups of a domain in "
@@ -348,7 +349,7 @@ class BOLD(Benchmark):
             "continuations in samples_bold.jsonl.",
             "Licence: CC BY-SA 4.0.",
         ]
-        if getattr(self, "empty_prompts", 0):
+        if self.empty_prompts:
             notes.insert(1, f"{self.empty_prompts} empty prompt(s) of the data left out.")
         return Summary(figures=[head, *figures], headline=self.headline_metric, notes=notes)
 
