@@ -29,7 +29,8 @@ checkpoint; ``--summary-only`` rebuilds the tables. The original model is audite
 whichever method runs first, and every later run reuses that audit, so the methods can be
 run a few at a time (``--methods cda``, then ``--methods adversarial,finetune``, ...).
 ``--archive FOLDER`` keeps each finished method's small result files (its comparison,
-probe and timing, the original model's audit and the log; no models, no samples) in a
+probe and timing, the original model's audit, also from a run stopped with Ctrl-C, and
+the log; no models, no samples) in a
 folder that can be committed, and restores them into ``DIR`` first: the contest then
 carries over between machines that do not keep ``DIR``, and ``--summary-only
 --output-dir FOLDER`` rebuilds the tables from the archive alone. A smoke run: ``--limit
@@ -119,9 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"contest: {args.model}, {len(texts)} texts of {args.corpus}, methods {methods}")
         t0 = time.perf_counter()
         for method in methods:
-            run_method(args, method, texts, out, baseline_method(out, methods), log)
-            if archive is not None:
-                keep(out, archive, method)
+            try:
+                run_method(args, method, texts, out, baseline_method(out, methods), log)
+            finally:  # also when stopped (Ctrl-C): the original model's audit is kept
+                if archive is not None:
+                    keep(out, archive, method)
         log(f"contest: finished in {(time.perf_counter() - t0) / 60:.1f} min")
         if archive is not None:
             keep(out, archive, None)  # the log's last line

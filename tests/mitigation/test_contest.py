@@ -67,3 +67,26 @@ def test_contest_runs_in_pieces_through_its_archive(contest, tiny_gpt2_dir, data
     from_archive = json.loads((archive / "summary.json").read_text())
     assert from_archive == json.loads((second / "summary.json").read_text())
     assert set(from_archive) == {"leace", "sentence-debias"}
+
+
+def test_a_stopped_piece_keeps_the_original_models_audit(
+    contest, tiny_gpt2_dir, data_dir, tmp_path, monkeypatch
+):
+    archive = tmp_path / "archive"
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(contest, "method_probe", stop)  # after the audits, before probe.json
+        with pytest.raises(KeyboardInterrupt):
+            _run(contest, tiny_gpt2_dir, data_dir, tmp_path / "a", archive, "leace")
+    assert (archive / "leace" / "before" / "results.json").is_file()
+    assert not (archive / "leace" / "probe.json").exists()
+
+    # the next piece, elsewhere, finishes leace without auditing the original again
+    _run(contest, tiny_gpt2_dir, data_dir, tmp_path / "b", archive, "leace")
+    log = (archive / "experiment.log").read_text(encoding="utf-8")
+    assert log.count("auditing the original model") == 1
+    assert log.count("leace: start (") == 2
+    assert (archive / "leace" / "probe.json").is_file()
