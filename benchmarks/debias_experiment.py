@@ -30,11 +30,10 @@ whichever method runs first, and every later run reuses that audit, so the metho
 run a few at a time (``--methods cda``, then ``--methods adversarial,finetune``, ...).
 ``--archive FOLDER`` keeps each finished method's small result files (its comparison,
 probe and timing, the original model's audit, also from a run stopped with Ctrl-C, and
-the log; no models, no samples) in a
-folder that can be committed, and restores them into ``DIR`` first: the contest then
-carries over between machines that do not keep ``DIR``, and ``--summary-only
---output-dir FOLDER`` rebuilds the tables from the archive alone. A smoke run: ``--limit
-20 --guard-limit 20 --steps 2 --max-texts 200``.
+the log; no models, no samples) in a folder that can be committed, and restores them
+into ``DIR`` first: the contest then carries over between machines that do not keep
+``DIR``, and ``--summary-only --output-dir FOLDER`` rebuilds the tables from the archive
+alone. A smoke run: ``--limit 20 --guard-limit 20 --steps 2 --max-texts 200``.
 """
 
 from __future__ import annotations
