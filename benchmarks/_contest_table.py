@@ -184,6 +184,17 @@ def target_table(runs: dict) -> str:
     return "\n".join(lines)
 
 
+def timing_table(runs: dict) -> str:
+    """Each method's wall time (its training, its audit, its probes) and the machine."""
+    lines = ["| method | minutes | of which training | machine |", "|---|---|---|---|"]
+    for m, run in runs.items():
+        t = run.get("timing") or {}
+        total = "n/a" if t.get("debias_s") is None else f"{t['debias_s'] / 60:.1f}"
+        train = "-" if t.get("training_s") is None else f"{t['training_s'] / 60:.1f}"
+        lines.append(f"| {m} | {total} | {train} | {t.get('machine', 'not recorded')} |")
+    return "\n".join(lines)
+
+
 def contest_tables(out: Path, methods: list[str]) -> tuple[str, dict[str, Any]]:
     """The Markdown for docs/mitigation.md and the same numbers as JSON."""
     runs = _load(out, methods)
@@ -195,6 +206,9 @@ def contest_tables(out: Path, methods: list[str]) -> tuple[str, dict[str, Any]]:
         "Each method against its reference (points toward the ideal; ✓: by more than the "
         "reference's CI half-width):",
         target_table(runs),
+        "Wall time of each method (fitting or training, the debiased model's audit, the "
+        "probes; the original model's audit is shared and not counted):",
+        timing_table(runs),
     ])  # fmt: skip
     summary = {m: {"target": target_check(runs, m), "timing": run["timing"], "probe": run["probe"]}
                for m, run in runs.items()}  # fmt: skip

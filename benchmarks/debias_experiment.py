@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         log = _logger(out / "experiment.log")
         texts = _corpus(args)
         log(f"contest: {args.model}, {len(texts)} texts of {args.corpus}, methods {methods}")
+        log(f"machine: {_machine()}")
         t0 = time.perf_counter()
         for method in methods:
             try:
@@ -144,6 +145,14 @@ def _logger(path: Path):
         handle.flush()
 
     return log
+
+
+def _machine() -> str:
+    """The CPU the timings were taken on: model name, cores, torch's vector unit."""
+    from fairlm.models._capabilities import cpu_info
+
+    cpu = cpu_info()
+    return f"{cpu['model']}, {cpu['logical_cores']} cores, {cpu.get('torch_capability', '?')}"
 
 
 def baseline_method(out: Path, methods: list[str]) -> str:
@@ -257,7 +266,8 @@ def run_method(args, method: str, texts: list[str], out: Path, first: str, log) 
         probe = method_probe(args, config, comparison, folder, log)
         (folder / "probe.json").write_text(json.dumps(probe, indent=2), encoding="utf-8")
         timing = {"debias_s": round(seconds, 1), "settings": settings,
-                  "training_s": (comparison.get("training") or {}).get("wall_time_s")}  # fmt: skip
+                  "training_s": (comparison.get("training") or {}).get("wall_time_s"),
+                  "machine": _machine()}  # fmt: skip
         (folder / "timing.json").write_text(json.dumps(timing, indent=2), encoding="utf-8")
         log(f"{method}: done in {seconds:.0f} s")
 

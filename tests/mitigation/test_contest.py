@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,15 @@ def test_contest_runs_in_pieces_through_its_archive(contest, tiny_gpt2_dir, data
     from_archive = json.loads((archive / "summary.json").read_text())
     assert from_archive == json.loads((second / "summary.json").read_text())
     assert set(from_archive) == {"leace", "sentence-debias"}
+
+    # each method's wall time says on which machine it was taken (pieces may run on others)
+    from fairlm.models._capabilities import cpu_info
+
+    timing = json.loads((archive / "leace" / "timing.json").read_text())
+    assert timing["machine"].startswith(f"{cpu_info()['model']}, {os.cpu_count()} cores, ")
+    assert f"machine: {timing['machine']}" in log
+    md = (archive / "summary.md").read_text(encoding="utf-8")
+    assert f"| leace | {timing['debias_s'] / 60:.1f} | - | {timing['machine']} |" in md
 
 
 def test_a_stopped_piece_keeps_the_original_models_audit(
