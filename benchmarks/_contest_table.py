@@ -206,8 +206,9 @@ def contest_tables(out: Path, methods: list[str]) -> tuple[str, dict[str, Any]]:
         "Each method against its reference (points toward the ideal; ✓: by more than the "
         "reference's CI half-width):",
         target_table(runs),
-        "Wall time of each method (fitting or training, the debiased model's audit, the "
-        "probes; the original model's audit is shared and not counted):",
+        "Wall time of each method's run (fitting or training, the audits it ran: the "
+        "debiased model's, and the original model's where no earlier run had done it; the "
+        "probes):",
         timing_table(runs),
     ])  # fmt: skip
     summary = {m: {"target": target_check(runs, m), "timing": run["timing"], "probe": run["probe"]}
