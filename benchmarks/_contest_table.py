@@ -96,16 +96,41 @@ def _ppl(runs: dict, m: str | None) -> dict | None:
     return None
 
 
+def _before_probe(runs: dict) -> dict | None:
+    """The original model's probe that the saved models' probes are compared with (an
+    eraser's own, taken where it reads, only when no other method ran)."""
+    probes = [(m, run["probe"]) for m, run in runs.items() if run.get("probe")]
+    shared = [p for m, p in probes if p.get("by") != m]
+    return (shared or [p for _, p in probes] or [{}])[0].get("before")
+
+
 def _probe(runs: dict, m: str | None, kind: str) -> str:
-    for name, run in runs.items():
-        probe = run.get("probe")
-        if probe and (m is None or name == m):
-            p = probe["before" if m is None else "after"]
-            if p:
-                return (
-                    f"{p[kind]['accuracy']:.1f} [{p[kind]['ci_low']:.1f}, {p[kind]['ci_high']:.1f}]"
-                )
-    return "n/a"
+    p = _before_probe(runs) if m is None else (runs[m].get("probe") or {}).get("after")
+    if not p:
+        return "n/a"
+    return f"{p[kind]['accuracy']:.1f} [{p[kind]['ci_low']:.1f}, {p[kind]['ci_high']:.1f}]"
+
+
+def probe_note(runs: dict) -> str | None:
+    """Which probes are an eraser's own, and what they read before erasure, when that
+    differs from the before column."""
+    before = _before_probe(runs)
+    own: dict[str, list[str]] = {}
+    for m, run in runs.items():
+        p = run.get("probe") or {}
+        if p.get("by") == m and p.get("before") and p["before"] != before:
+            b = p["before"]
+            key = (f"linear {b['linear']['accuracy']:.1f}, MLP {b['mlp']['accuracy']:.1f}, "
+                   f"{b['linear']['n_test']} pairs")  # fmt: skip
+            own.setdefault(key, []).append(m)
+    if not own or not before:
+        return None
+    read = "; ".join(f"{', '.join(ms)}: {key}" for key, ms in own.items())
+    return (
+        f"The erasers' probe cells come from each eraser's own probes, taken on its own "
+        f"held-out pairs (before erasure: {read}). The before column and the other cells "
+        f"probe each saved model on the script's pairs ({before['linear']['n_test']} held out)."
+    )
 
 
 def figures_table(runs: dict) -> str:
@@ -203,6 +228,7 @@ def contest_tables(out: Path, methods: list[str]) -> tuple[str, dict[str, Any]]:
     md = "\n\n".join([
         "Every figure before and after each method (value [95% CI]):",
         figures_table(runs),
+        *filter(None, [probe_note(runs)]),
         "Each method against its reference (points toward the ideal; ✓: by more than the "
         "reference's CI half-width):",
         target_table(runs),

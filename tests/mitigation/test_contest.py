@@ -100,3 +100,32 @@ def test_a_stopped_piece_keeps_the_original_models_audit(
     assert log.count("auditing the original model") == 1
     assert log.count("leace: start (") == 2
     assert (archive / "leace" / "probe.json").is_file()
+
+
+def _probe_file(by: str, before: float, after: float, n_test: int) -> dict:
+    def read(acc: float) -> dict:
+        one = {"accuracy": acc, "ci_low": acc - 4, "ci_high": acc + 3, "n_test": n_test}
+        return {"linear": one, "mlp": {**one, "accuracy": acc + 5}}
+
+    return {"by": by, "before": read(before), "after": read(after)}
+
+
+@pytest.mark.parametrize("order", [("leace", "cda"), ("cda", "leace")])
+def test_the_before_probe_is_the_saved_models_whichever_method_comes_first(contest, order):
+    from _contest_table import figures_table, probe_note
+
+    probes = {"leace": _probe_file("leace", 83.7, 50.5, 374),
+              "cda": _probe_file("benchmarks/debias_experiment.py", 84.7, 84.9, 378)}  # fmt: skip
+    runs = {m: {"comparison": {}, "probe": probes[m]} for m in order}
+    line = next(x for x in figures_table(runs).splitlines() if "probe, linear" in x)
+    cells = dict(zip(["label", "before", *order], line.strip("| ").split(" | "), strict=True))
+    assert (cells["before"], cells["leace"], cells["cda"]) == (
+        "84.7 [80.7, 87.7]",
+        "50.5 [46.5, 53.5]",
+        "84.9 [80.9, 87.9]",
+    )
+    note = probe_note(runs)
+    assert "leace: linear 83.7, MLP 88.7, 374 pairs" in note and "(378 held out)" in note
+    # with the eraser alone there is only its own probe: it is the before column, no note
+    alone = {"leace": runs["leace"]}
+    assert "| 83.7 [79.7, 86.7] | 50.5" in figures_table(alone) and probe_note(alone) is None
