@@ -95,6 +95,42 @@ def test_sampling_equals_a_reference_on_the_same_random_numbers(temperature, top
     assert (probs[:, : _sampling._TOP].sum(-1) < top_p).any() or top_k or top_p == 1.0
 
 
+def _boundary_gap(logits: torch.Tensor, uniform: float, top_p: float) -> float:
+    """How far ``uniform`` lies from the nearest step of the nucleus' cumulative
+    distribution (float64, most likely first)."""
+    probs = torch.softmax(logits.double(), -1).sort(descending=True).values
+    kept = probs[(probs.cumsum(-1) - probs) < top_p]
+    cdf = kept.cumsum(-1) / kept.sum()
+    return float((cdf - uniform).abs().min())
+
+
+@pytest.mark.parametrize("top_p", [0.95, 0.5])
+def test_nuclei_of_every_width_take_as_many_selections_as_they_need(top_p):
+    """Rows whose nucleus ends within the first selection, within a larger one, and only
+    in the whole vocabulary all draw the reference's token."""
+    gen = torch.Generator().manual_seed(3)
+    vocab, lifted = 20000, [20, 200, 1000, 4000, 19000]
+    logits = torch.randn(len(lifted) * 3, vocab, generator=gen)
+    for r in range(logits.shape[0]):  # about `m` tokens hold most of the mass
+        m = lifted[r % len(lifted)]
+        logits[r, torch.randperm(vocab, generator=gen)[:m]] += 8.0
+    uniforms = torch.rand(logits.shape[0], generator=gen)
+    got = _sampling.choose(logits, do_sample=True, top_p=top_p, uniforms=uniforms)
+    for r in range(logits.shape[0]):
+        want = _reference_sample(logits[r], uniforms[r].item(), temperature=1.0, top_k=0,
+                                 top_p=top_p)  # fmt: skip
+        # the reference's cumulative distribution is in float64, ours in float32: over
+        # thousands of tokens they may disagree where a uniform lies within float32
+        # rounding of a boundary (one row here), never further from one
+        assert got[r] == want or _boundary_gap(logits[r], uniforms[r].item(), top_p) < 1e-6
+    # nuclei within the first selection, the second (8x) and the third (64x: all 20,000)
+    probs = torch.softmax(logits, -1).sort(descending=True).values
+    width = ((probs.cumsum(-1) - probs) < top_p).sum(-1)
+    first, second = _sampling._TOP, _sampling._TOP * _sampling._GROWTH
+    assert (width < first).any() and ((width >= first) & (width < second)).any()
+    assert (width >= second).any() or top_p < 0.9
+
+
 def test_sampled_frequencies_follow_the_nucleus_distribution():
     """Many draws on one row: each kept token's share matches its renormalised
     probability; dropped tokens never appear."""

@@ -9,8 +9,10 @@ of its own (see :mod:`._generation`), so a row's text does not depend on the row
 shares a batch with.
 
 Speed: Hugging Face sorts the whole vocabulary of every row at every step to apply
-top-p. Here the most likely ``_TOP`` tokens are taken first (a partial selection) and
-only rows whose nucleus is larger than that are sorted in full; the result is the same.
+top-p. Here the most likely ``_TOP`` tokens are taken first (a partial selection); rows
+whose nucleus is wider take ``_GROWTH`` times as many, and so on up to the whole
+vocabulary. Selecting the most likely ``n`` tokens costs far less than a full sort when
+``n`` is much smaller than the vocabulary, and the result is the same.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import torch
 
 __all__ = ["choose"]
 
-# tokens taken by the partial selection before a row falls back to a full sort
+# tokens taken by the first partial selection, and how much the next one takes
 _TOP = 256
+_GROWTH = 8
 
 
 def choose(
@@ -45,20 +48,21 @@ def choose(
     probs_top, idx_top = _top(scores, take, k)  # (R, take), descending
     if top_p >= 1.0 and take == k:
         return _draw(probs_top, idx_top, uniforms)
-    keep = _nucleus(probs_top, top_p) if top_p < 1.0 else torch.full_like(idx_top[:, 0], take)
-    complete = keep < take  # the nucleus ends inside the selection
-    if take == k:
-        complete = torch.ones_like(complete)
     out = torch.empty(scores.shape[0], dtype=torch.long, device=scores.device)
-    if complete.any():
-        rows = complete.nonzero(as_tuple=True)[0]
-        out[rows] = _draw(probs_top[rows], idx_top[rows], uniforms[rows], keep[rows])
-    if (~complete).any():  # a wide nucleus: sort these rows in full
-        rows = (~complete).nonzero(as_tuple=True)[0]
-        probs_all, idx_all = _top(scores[rows], k, k)
-        n = _nucleus(probs_all, top_p) if top_p < 1.0 else torch.full_like(rows, k)
-        out[rows] = _draw(probs_all, idx_all, uniforms[rows], n)
-    return out
+    rows = torch.arange(scores.shape[0], device=scores.device)  # rows still to draw
+    probs, idx = probs_top, idx_top
+    while True:
+        keep = _nucleus(probs, top_p) if top_p < 1.0 else torch.full_like(idx[:, 0], take)
+        # the nucleus ends inside the selection, or the selection holds all k tokens
+        complete = keep < take if take < k else torch.ones_like(keep, dtype=torch.bool)
+        if complete.any():
+            c = complete.nonzero(as_tuple=True)[0]
+            out[rows[c]] = _draw(probs[c], idx[c], uniforms[rows[c]], keep[c])
+        if complete.all():
+            return out
+        rows = rows[~complete]  # wide nuclei: select more of these rows' tokens
+        take = k if top_p >= 1.0 else min(k, take * _GROWTH)
+        probs, idx = _top(scores[rows], take, k)
 
 
 def _top(scores: torch.Tensor, take: int, k: int) -> tuple[torch.Tensor, torch.Tensor]:
