@@ -3,12 +3,13 @@ against fairlm's generation engine, on BOLD prompts, in one run.
 
 Both generate 20 new tokens per prompt with top-p 0.95 sampling (temperature 1, no
 top-k) from the same model in the same process, in interleaved rounds: Hugging Face
-``generate`` in batches with left padding at each ``--hf-batch`` size (its best is the
-one reported), fairlm's ``LanguageModel.generate`` at each ``--rows``. Printed per run:
-wall seconds, new tokens/s, and model FLOP/s (2 x parameters x tokens through the model,
-prompt and new) as a share of a float32 (or bfloat16) matrix multiply timed in the same
-run. Then greedy decoding on ``--greedy`` prompts: fairlm's tokens against transformers'
-generate, one prompt at a time (unpadded) and batched, token for token.
+``generate`` in batches with left padding at each ``--hf-batch`` size and each
+``--hf-cache`` (its dynamic KV cache or its static one; the best is the one reported),
+fairlm's ``LanguageModel.generate`` at each ``--rows``. Printed per run: wall seconds,
+new tokens/s, and model FLOP/s (2 x parameters x tokens through the model, prompt and
+new) as a share of a float32 (or bfloat16) matrix multiply timed in the same run. Then
+greedy decoding on ``--greedy`` prompts: fairlm's tokens against transformers' generate,
+one prompt at a time (unpadded) and batched, token for token.
 
 ``--full-bold`` also times ``fairlm audit --benchmarks bold`` on the full data (23,679
 prompts) as one command. Not a test: run it on an otherwise idle machine.
@@ -19,6 +20,7 @@ prompts) as one command. Not a test: run it on an otherwise idle machine.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import sys
@@ -97,6 +99,9 @@ def main() -> None:
     ap.add_argument("--prompts", type=int, default=512)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--hf-batch", default="32,64", help="comma-separated batch sizes")
+    ap.add_argument(
+        "--hf-cache", default="dynamic", help="comma-separated: dynamic, static (its KV caches)"
+    )
     ap.add_argument("--rows", default="128,256", help="fairlm rows decoding at once")
     ap.add_argument("--new-tokens", type=int, default=20)
     ap.add_argument("--greedy", type=int, default=32, help="prompts for the greedy check")
@@ -123,10 +128,14 @@ def main() -> None:
     ours(lm, prompts[:16], keys[:16], 16, seed=0, **sample)  # warm-up
     results: dict[str, list[float]] = {}
     for r in range(args.rounds):
-        for b in map(int, args.hf_batch.split(",")):
-            t = hf_generate(lm, prompts, b, top_k=0, **sample)
-            results.setdefault(f"hf batch {b}", []).append(t)
-            print(f"round {r + 1}: transformers generate, batch {b}: {t:.1f} s", flush=True)
+        for b, cache in itertools.product(
+            map(int, args.hf_batch.split(",")), args.hf_cache.split(",")
+        ):
+            t = hf_generate(lm, prompts, b, top_k=0, cache_implementation=cache, **sample)
+            name = f"hf batch {b}" + ("" if cache == "dynamic" else f" {cache}")
+            results.setdefault(name, []).append(t)
+            print(f"round {r + 1}: transformers generate, batch {b}, {cache} cache: {t:.1f} s",
+                  flush=True)  # fmt: skip
         for rows in map(int, args.rows.split(",")):
             t = ours(lm, prompts, keys, rows, seed=0, **sample)
             results.setdefault(f"fairlm rows {rows}", []).append(t)
