@@ -116,13 +116,14 @@ def test_nuclei_of_every_width_take_as_many_selections_as_they_need(top_p):
         logits[r, torch.randperm(vocab, generator=gen)[:m]] += 8.0
     uniforms = torch.rand(logits.shape[0], generator=gen)
     got = _sampling.choose(logits, do_sample=True, top_p=top_p, uniforms=uniforms)
-    for r in range(logits.shape[0]):
-        want = _reference_sample(logits[r], uniforms[r].item(), temperature=1.0, top_k=0,
-                                 top_p=top_p)  # fmt: skip
-        # the reference's cumulative distribution is in float64, ours in float32: over
-        # thousands of tokens they may disagree where a uniform lies within float32
-        # rounding of a boundary (one row here), never further from one
-        assert got[r] == want or _boundary_gap(logits[r], uniforms[r].item(), top_p) < 1e-6
+    want = [_reference_sample(logits[r], uniforms[r].item(), temperature=1.0, top_k=0,
+                              top_p=top_p) for r in range(logits.shape[0])]  # fmt: skip
+    # the reference's cumulative distribution is in float64, ours in float32: over
+    # thousands of tokens they may disagree where a uniform lies within float32 rounding
+    # of a step (one row here), never further from one
+    differ = [r for r in range(logits.shape[0]) if got[r] != want[r]]
+    assert len(differ) <= 1
+    assert all(_boundary_gap(logits[r], uniforms[r].item(), top_p) < 1e-6 for r in differ)
     # nuclei within the first selection, the second (8x) and the third (64x: all 20,000)
     probs = torch.softmax(logits, -1).sort(descending=True).values
     width = ((probs.cumsum(-1) - probs) < top_p).sum(-1)
