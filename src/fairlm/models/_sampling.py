@@ -45,12 +45,11 @@ def choose(
     vocab = scores.shape[-1]
     k = min(top_k, vocab) if top_k > 0 else vocab
     take = min(k, _TOP)
-    probs_top, idx_top = _top(scores, take, k)  # (R, take), descending
+    probs, idx = _top(scores, take, k)  # (R, take), descending
     if top_p >= 1.0 and take == k:
-        return _draw(probs_top, idx_top, uniforms)
+        return _draw(probs, idx, uniforms)
     out = torch.empty(scores.shape[0], dtype=torch.long, device=scores.device)
     rows = torch.arange(scores.shape[0], device=scores.device)  # rows still to draw
-    probs, idx = probs_top, idx_top
     while True:
         keep = _nucleus(probs, top_p) if top_p < 1.0 else torch.full_like(idx[:, 0], take)
         # the nucleus ends inside the selection, or the selection holds all k tokens
