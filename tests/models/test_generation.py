@@ -218,7 +218,8 @@ def test_unsupported_generation_config_falls_back_to_transformers(tiny_llama, mo
 @pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
 def test_a_shared_opening_is_computed_once_and_changes_nothing(folder, request):
     """Prompts behind one long instruction (a chat system prompt, a template): the
-    opening runs once for the pass, and greedy tokens still equal transformers'."""
+    opening runs once for the pass, the rest packed (what the rests share once too), and
+    greedy tokens still equal transformers'."""
     from fairlm.models import load_model
 
     lm = load_model(request.getfixturevalue(folder))
@@ -229,7 +230,10 @@ def test_a_shared_opening_is_computed_once_and_changes_nothing(folder, request):
     got = generate_tokens(lm.model, prompts, Sampling(max_new_tokens=8, eos_ids=eos), stats=stats)
     for p, g in zip(prompts, got, strict=True):
         assert g[0] == _hf_greedy(lm.model, p, 8, eos[0] if eos else None)
-    assert stats["prefill_tokens"] == sum(len(p) for p in prompts) - 5 * len(opening)
+    # the opening once, then each distinct opening of what follows it once (one packed row)
+    n = len(opening)
+    rests = {tuple(p[n:k]) for p in prompts for k in range(n + 1, len(p) + 1)}
+    assert stats["prefill_tokens"] == n + len(rests) < sum(len(p) for p in prompts) - 5 * n
 
 
 @pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
@@ -265,3 +269,66 @@ def test_rows_leaving_after_padding_columns_are_cut(tiny_llama):
     assert torch.equal(layer.keys, keys[1:, :, 2:]) and torch.equal(layer.values, -keys[1:, :, 2:])
     k, v = layer.update(torch.ones(1, 1, 1, 2), torch.zeros(1, 1, 1, 2))
     assert k.shape == v.shape == (1, 1, 4, 2) and torch.equal(v[:, :, :3], -keys[1:, :, 2:])
+
+
+def test_leaving_rows_move_up_within_the_buffers(tiny_llama):
+    """``keep_rows`` (rows leaving, no column cut) gives the kept rows' keys and values,
+    and later updates still write after them."""
+    from fairlm.models._generation import _buffered_class
+
+    layer_class = _buffered_class()
+    layer = layer_class.__new__(layer_class)
+    keys = torch.arange(4 * 2 * 3 * 2, dtype=torch.float32).reshape(4, 2, 3, 2)
+    layer.keys, layer.values = keys, -keys
+    buffer = layer._keys
+    layer.keep_rows(torch.tensor([1, 3]))
+    assert layer._keys.data_ptr() == buffer.data_ptr()  # the same memory
+    assert torch.equal(layer.keys, keys[[1, 3]]) and torch.equal(layer.values, -keys[[1, 3]])
+    k, v = layer.update(torch.ones(2, 2, 1, 2), torch.zeros(2, 2, 1, 2))
+    assert torch.equal(k[:, :, :3], keys[[1, 3]]) and torch.equal(k[:, :, 3], torch.ones(2, 2, 2))
+
+
+def test_waiting_prompts_fill_the_batch_before_it_decodes(tiny_llama, monkeypatch):
+    """Prompts that fit ``max_rows`` all join before the first decoding step, in as many
+    passes as ``max_prefill_tokens`` asks (not only until half the rows are taken)."""
+    prompts = [tiny_llama.tokenize_prompt(t) for t in TEXTS]
+    passes, widths = [], []
+    real_prefill, real_step = _generation._prefill, _generation._step
+    monkeypatch.setattr(
+        _generation,
+        "_prefill",
+        lambda r, seqs, *a: passes.append(len(seqs)) or real_prefill(r, seqs, *a),
+    )
+    monkeypatch.setattr(
+        _generation,
+        "_step",
+        lambda r, batch, s: widths.append(len(batch.rows)) or real_step(r, batch, s),
+    )
+    sampling = Sampling(max_new_tokens=3)
+    generate_tokens(tiny_llama.model, prompts, sampling, max_rows=6, max_prefill_tokens=8)
+    assert len(passes) > 2 and sum(passes) == len(TEXTS)
+    assert widths[0] == len(TEXTS)
+
+
+def test_a_model_that_changes_its_logits_runs_whole(tiny_llama_dir):
+    """A model whose forward changes the logits after its output embedding (a scale, a
+    cap; here a bias towards token 5) is not split into decoder and head: the engine reads
+    the model's own logits, and greedy tokens follow them."""
+    from transformers import AutoModelForCausalLM
+
+    from fairlm.models._generation import _Runner
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_llama_dir).eval()
+
+    def favour_five(_module, _args, out):
+        out.logits[..., 5] += 100.0
+        return out
+
+    model.register_forward_hook(favour_five)
+    with torch.inference_mode():
+        assert not _Runner(model).split
+    out = generate_tokens(model, [[7, 8, 9], [10, 11]], Sampling(max_new_tokens=4))
+    assert out == [[[5, 5, 5, 5]], [[5, 5, 5, 5]]]
+    plain = AutoModelForCausalLM.from_pretrained(tiny_llama_dir).eval()
+    with torch.inference_mode():
+        assert _Runner(plain).split and _Runner(plain).packs

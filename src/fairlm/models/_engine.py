@@ -46,7 +46,15 @@ import torch
 from fairlm.models import _mixed, _onednn
 from fairlm.models._plan import EnginePlan, plan_engine
 
-__all__ = ["PASS_TOKENS", "Request", "score_requests", "shared_kv_heads"]
+__all__ = [
+    "PASS_TOKENS",
+    "Request",
+    "Trie",
+    "pack_rows",
+    "score_requests",
+    "shared_kv_heads",
+    "tree_layout",
+]
 
 # Rows of hidden states projected onto the vocabulary at once, and the width of a
 # vocabulary slice: the logits buffer (1,024 x 2,048 x 4 bytes = 8 MB) stays in cache for
@@ -472,12 +480,12 @@ def _score_plain(fwd, requests, idx, results, cfg, pad_id, progress) -> None:
             progress(len(targets))
 
 
-class _Trie:
+class Trie:
     """Every distinct token path of the requests, stored once.
 
     Node ``v`` stands for the opening tokens ``seq[: depth[v] + 1]`` of the requests that
     pass through it; its hidden state depends on nothing else, so it is computed once
-    (or once per row whose nodes descend from it, see :func:`_pack_rows`). ``targets[v]``
+    (or once per row whose nodes descend from it, see :func:`pack_rows`). ``targets[v]``
     maps each token whose log-probability is wanted after ``v`` to a key; a key's value
     serves every request slot that names it.
     """
@@ -540,7 +548,7 @@ class _Trie:
         return order, index, size
 
 
-def _pack_rows(trie: _Trie, cap: int) -> list[list[int]]:
+def pack_rows(trie: Trie, cap: int) -> list[list[int]]:
     """Lay the trie out as rows of about ``cap`` nodes, each row closed under ancestors.
 
     Subtrees of at most ``cap`` nodes are the units; a bigger subtree's root is not a unit
@@ -577,7 +585,7 @@ def _pack_rows(trie: _Trie, cap: int) -> list[list[int]]:
     return rows
 
 
-def _missing_ancestors(trie: _Trie, v: int, seen: set[int]) -> list[int]:
+def _missing_ancestors(trie: Trie, v: int, seen: set[int]) -> list[int]:
     """Ancestors of ``v`` not in ``seen``, root first."""
     out = []
     p = trie.parent[v]
@@ -589,7 +597,7 @@ def _missing_ancestors(trie: _Trie, v: int, seen: set[int]) -> list[int]:
 
 def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> None:
     """Score every request through one trie of their token paths (see the module doc)."""
-    trie = _Trie()
+    trie = Trie()
     slots: list[tuple[int, list[int]]] = []  # (request, key of each scored position)
     for i, r in enumerate(requests):
         seq = r.prefix + r.suffix
@@ -599,7 +607,7 @@ def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> 
         nodes = trie.insert(seq[:-1])
         slots.append((i, [trie.key(nodes[t - 1], seq[t]) for t in range(r.score_from, len(seq))]))
     values = np.full(len(trie.key_node), np.nan)
-    rows = _pack_rows(trie, max(row_tokens, 1))
+    rows = pack_rows(trie, max(row_tokens, 1))
     lengths = [len(row) for row in rows]
     order = sorted(range(len(rows)), key=lambda k: lengths[k])
     big = _Batching(batch_size=1 << 30, max_batch_tokens=cfg.max_batch_tokens)
@@ -610,17 +618,17 @@ def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> 
         results[i] = values[keys]
 
 
-def _run_rows(fwd, trie, rows, done, values, pad_id, progress) -> None:
-    """One forward pass over rows of trie nodes; fills ``values`` for nodes new to it."""
+def tree_layout(trie: Trie, rows: list[list[int]], pad_id: int):
+    """Rows of trie nodes (each closed under ancestors, parents first) as one forward
+    pass's inputs: token ids and positions (B, W), the tree mask (B, W, W) in which a
+    node sees its ancestors and itself and padding only itself, and each row's column of
+    every node in it."""
     width = max(len(row) for row in rows)
     B = len(rows)
     ids = np.full((B, width), pad_id, dtype=np.int64)
     pos = np.zeros((B, width), dtype=np.int64)
     mask = np.zeros((B, width, width), dtype=bool)
-    at_r: list[int] = []  # (row, column) of each node whose log-probs this pass computes
-    at_c: list[int] = []
-    which: list[int] = []  # per key: index into those nodes
-    keys: list[int] = []
+    cols: list[dict[int, int]] = []
     for b, row in enumerate(rows):
         col: dict[int, int] = {}
         m = mask[b]
@@ -632,15 +640,28 @@ def _run_rows(fwd, trie, rows, done, values, pad_id, progress) -> None:
                 m[c] = m[col[p]]  # a node sees its ancestors (all earlier in the row) ...
             m[c, c] = True  # ... and itself
             col[v] = c
+        n = len(row)
+        mask[b, np.arange(n, width), np.arange(n, width)] = True  # padding sees itself only
+        cols.append(col)
+    return ids, pos, mask, cols
+
+
+def _run_rows(fwd, trie, rows, done, values, pad_id, progress) -> None:
+    """One forward pass over rows of trie nodes; fills ``values`` for nodes new to it."""
+    ids, pos, mask, cols = tree_layout(trie, rows, pad_id)
+    at_r: list[int] = []  # (row, column) of each node whose log-probs this pass computes
+    at_c: list[int] = []
+    which: list[int] = []  # per key: index into those nodes
+    keys: list[int] = []
+    for b, row in enumerate(rows):
+        for v in row:
             if trie.targets[v] and not done[v]:
                 done[v] = True
                 for k in trie.targets[v].values():
                     which.append(len(at_r))
                     keys.append(k)
                 at_r.append(b)
-                at_c.append(c)
-        n = len(row)
-        mask[b, np.arange(n, width), np.arange(n, width)] = True  # padding sees itself only
+                at_c.append(cols[b][v])
     n_real = sum(len(row) for row in rows)
     hidden = fwd.hidden(
         torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(pos), n_real=n_real
