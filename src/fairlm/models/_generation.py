@@ -3,8 +3,9 @@
 Prompts are taken shortest first. A batch of rows decodes together, one token per row
 per step, each row reading its own keys and values from a shared cache; a row that ends
 (end of text, or its token budget) leaves at once, and once half the rows have left,
-waiting prompts are computed (their whole prompt in one pass, an opening they all share
-computed once) and join the running batch.
+waiting prompts are computed (their whole prompts, in passes until the batch is full
+again; an opening all prompts of a pass share is computed once) and join the running
+batch.
 The cache is kept left-aligned: a row shorter than the longest holds masked padding on
 its left, and columns that no row needs any more are cut away. Only the last position
 of a prompt is projected onto the vocabulary, and sampling touches only the rows being
@@ -31,8 +32,10 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
+from fairlm.models._engine import Trie, pack_rows, tree_layout
 from fairlm.models._sampling import choose
 
 __all__ = ["Sampling", "generate_tokens", "row_seed", "supports"]
@@ -134,13 +137,16 @@ def generate_tokens(
     results: list[list[list[int]]] = [[[] for _ in range(samples)] for _ in prompts]
     batch = _Batch()
     with torch.inference_mode():
+        runner = _Runner(model)
+        filling = False  # admitting prompts: passes go on until the batch is full
         while queue or batch.rows:
-            joinable = not batch.rows or (_plain(batch.cache) and len(batch.rows) <= max_rows // 2)
-            if queue and joinable:
-                _admit(model, batch, queue, prompts, keys, sampling, max_rows,
+            room = len(batch.rows) < (max_rows if filling else max_rows // 2 + 1)
+            filling = bool(queue) and (not batch.rows or (_plain(batch.cache) and room))
+            if filling:
+                _admit(runner, batch, queue, prompts, keys, sampling, max_rows,
                        max_prefill_tokens, pad_id, stats)  # fmt: skip
             else:
-                _step(model, batch, sampling)
+                _step(runner, batch, sampling)
                 stats["decode_tokens"] = stats.get("decode_tokens", 0) + len(batch.rows)
             done = _retire(batch, sampling)
             for row in done:
@@ -162,20 +168,21 @@ def _default_keys(prompts: Sequence[Sequence[int]]) -> list[str]:
     return out
 
 
-def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, pad_id, stats):
+def _admit(runner, batch, queue, prompts, keys, sampling, max_rows, max_tokens, pad_id, stats):
     """Compute waiting prompts in one pass and add them to the running batch."""
     take: list[tuple[int, int]] = []
     width = 0
     while queue and len(batch.rows) + len(take) < max_rows:
         i, j = queue[0]
-        w = max(width, len(prompts[i]))
-        if take and w * (len(take) + 1) > max_tokens:
+        # tokens the pass computes: the prompts' own when packed, else padded to the longest
+        w = width + len(prompts[i]) if runner.packs else max(width, len(prompts[i]))
+        if take and (w if runner.packs else w * (len(take) + 1)) > max_tokens:
             break
         take.append(queue.popleft())
         width = w
-    logits, cache, mask = _prefill(model, [prompts[i] for i, _ in take], pad_id, stats)
+    last, cache, mask = _prefill(runner, [prompts[i] for i, _ in take], pad_id, stats)
     rows = [_Row((i, j), _generator(sampling, keys[i], j)) for i, j in take]
-    first = _choose(logits.float(), rows, sampling)
+    first = _choose_blocks(runner, last, rows, sampling)
     _buffer_cache(cache)
     _merge(batch, rows, cache, mask, first)
 
@@ -184,45 +191,110 @@ def _admit(model, batch, queue, prompts, keys, sampling, max_rows, max_tokens, p
 _MIN_SHARED = 8
 
 
-def _prefill(model, seqs: list[Sequence[int]], pad_id: int, stats: dict[str, int]):
-    """The last position's logits (R, V), the cache and the mask (R, T) of ``seqs``.
+def _prefill(runner, seqs: list[Sequence[int]], pad_id: int, stats: dict[str, int]):
+    """The last position's output (see :meth:`_Runner.forward`), the cache and the mask
+    (R, T) of ``seqs``.
 
     Their common opening (a chat template's system prompt, a shared instruction) runs
-    once, and its keys and values are shared by every row; the rest runs left-padded.
-    The mask then reads [opening | padding | rest of the prompt].
+    once, and its keys and values are shared by every row. The rest runs packed where
+    the model allows (:meth:`_Runner.packs`): the prompts' token paths go into one trie,
+    laid out as rows of about ``_ROW_TOKENS`` nodes under a tree mask (as the scoring
+    engine does), so no padding is computed and an opening several prompts share runs
+    once per row; each prompt's keys and values are then gathered from the row that
+    holds it. Otherwise the rest runs left-padded. Either way the mask reads
+    [opening | padding | rest of the prompt].
     """
-    device = next(model.parameters()).device
+    device = runner.device
     shared = min(_common_length(seqs), min(len(s) for s in seqs) - 1)
     past, width0 = None, 0
     if len(seqs) > 1 and shared >= _MIN_SHARED:
         opening = torch.tensor([list(seqs[0][:shared])], device=device)
         positions = torch.arange(shared, device=device)[None]
-        out = _forward(model, input_ids=opening, position_ids=positions, logits_to_keep=1)
+        out = runner.forward(input_ids=opening, position_ids=positions)
         stats["prefill_tokens"] = stats.get("prefill_tokens", 0) + shared
         if _plain(out.cache):
             past, width0 = out.cache, shared
-            for layer in past.layers:
-                layer.keys = layer.keys.expand(len(seqs), -1, -1, -1)
-                layer.values = layer.values.expand(len(seqs), -1, -1, -1)
             seqs = [s[shared:] for s in seqs]
     width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(seqs), width0 + width), dtype=torch.long)
     mask[:, :width0] = 1
     for r, p in enumerate(seqs):  # left padding
-        ids[r, width - len(p) :] = torch.tensor(p, dtype=torch.long)
         mask[r, width0 + width - len(p) :] = 1
+    if runner.packs:
+        last, cache = _packed_pass(runner, seqs, past, width0, pad_id, stats)
+        return last, cache, mask.to(device)
+    if past is not None:
+        _expand(past, len(seqs))
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    for r, p in enumerate(seqs):
+        ids[r, width - len(p) :] = torch.tensor(p, dtype=torch.long)
     positions = (mask.cumsum(-1) - 1).clamp(min=0)[:, width0:]
-    out = _forward(
-        model,
+    out = runner.forward(
         cache=past,
         input_ids=ids.to(device),
         attention_mask=mask.to(device),
         position_ids=positions.to(device),
-        logits_to_keep=1,
     )
     stats["prefill_tokens"] = stats.get("prefill_tokens", 0) + sum(len(s) for s in seqs)
-    return out.logits[:, -1], out.cache, mask.to(device)
+    return out.last, out.cache, mask.to(device)
+
+
+# Prompts of a packed pass go into rows of about this many tokens: long enough that few
+# rows share a pass (little padding), short enough that attention over a row's tree
+# mask stays a small part of the pass
+_ROW_TOKENS = 256
+
+
+def _packed_pass(runner, seqs, past, width0: int, pad_id: int, stats: dict[str, int]):
+    """``seqs`` (after an opening of ``width0`` tokens held by ``past``) through the
+    model as packed rows of a trie; the last position's output and the cache laid out
+    as :func:`_prefill` says."""
+    device = runner.device
+    trie = Trie()
+    paths = [trie.insert(s) for s in seqs]
+    rows = pack_rows(trie, _ROW_TOKENS)
+    ids, pos, tree, cols = tree_layout(trie, rows, pad_id)
+    n_rows, n_cols = ids.shape
+    mask = np.ones((n_rows, 1, n_cols, width0 + n_cols), dtype=bool)  # the opening: all
+    mask[:, 0, :, width0:] = tree
+    if past is not None:
+        _expand(past, n_rows)
+    where: dict[int, tuple[int, int]] = {}  # node -> a row holding it, its column there
+    for b, col in enumerate(cols):
+        for v, c in col.items():
+            where.setdefault(v, (b, c))
+    # each prompt's columns in the pass's cache: [opening | padding | its path]
+    width = max(len(s) for s in seqs)
+    src_row = np.zeros(len(seqs), dtype=np.int64)
+    src_col = np.zeros((len(seqs), width0 + width), dtype=np.int64)
+    src_col[:, :width0] = np.arange(width0)
+    for r, path in enumerate(paths):
+        b = where[path[-1]][0]  # a row holding the last node holds its ancestors too
+        src_row[r] = b
+        src_col[r, width0 + width - len(path) :] = [width0 + cols[b][v] for v in path]
+    out = runner.forward(
+        cache=past,
+        at=(torch.from_numpy(src_row), torch.from_numpy(src_col[:, -1] - width0)),
+        input_ids=torch.from_numpy(ids).to(device),
+        attention_mask=torch.from_numpy(mask).to(device),
+        position_ids=torch.from_numpy(pos + width0).to(device),
+    )
+    stats["prefill_tokens"] = stats.get("prefill_tokens", 0) + sum(len(r) for r in rows)
+    rows_t = torch.from_numpy(src_row).to(device)[:, None]
+    cols_t = torch.from_numpy(src_col).to(device)
+    for layer in out.cache.layers:
+        # (B, heads, T, d) -> (R, heads, width0 + width, d)
+        keys, values = layer.keys, layer.values
+        layer.keys = keys.transpose(1, 2)[rows_t, cols_t].transpose(1, 2)
+        layer.values = values.transpose(1, 2)[rows_t, cols_t].transpose(1, 2)
+    return out.last, out.cache
+
+
+def _expand(cache, rows: int) -> None:
+    """A one-row cache's keys and values read by ``rows`` rows (views, not copies)."""
+    for layer in cache.layers:
+        layer.keys = layer.keys.expand(rows, -1, -1, -1)
+        layer.values = layer.values.expand(rows, -1, -1, -1)
 
 
 def _common_length(seqs: list[Sequence[int]]) -> int:
@@ -235,19 +307,96 @@ def _common_length(seqs: list[Sequence[int]]) -> int:
     return n
 
 
+# Logits of at most this many bytes are computed and sampled at once. glibc serves a
+# block over 32 MiB with fresh pages from the kernel at every allocation, and filling
+# them cost more than the vocabulary projection itself (measured on 256 rows of a
+# 49,152-token vocabulary); blocks below that reuse the process's memory.
+_LOGIT_BYTES = 24 << 20
+
+
 @dataclass
 class _Out:
+    last: torch.Tensor  # each row's last position: hidden state (R, H), or logits (R, V)
+    cache: object
+
+
+class _Runner:
+    """The model's passes for the engine. Where the model's logits are its output
+    embedding applied to its decoder's last hidden states (checked on a probe: a model
+    that scales or caps them is not split), a pass runs the decoder only, and the
+    vocabulary is projected a block of rows at a time (:meth:`logits`), so no logits
+    larger than ``_LOGIT_BYTES`` are ever held; otherwise the model's own forward gives
+    the last position's logits, which are then read a block of rows at a time."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        self.model = model
+        self.device = next(model.parameters()).device
+        self.body = model.get_decoder() if hasattr(model, "get_decoder") else None
+        self.head = model.get_output_embeddings()
+        self.split, self.plain = False, False
+        if self.body is not None and self.head is not None:
+            self.split, self.plain = self._probe()
+        impl = getattr(model.config, "_attn_implementation", None)
+        params = inspect.signature(self.body.forward).parameters if self.split else {}
+        # prompts packed under tree masks (see _prefill): the decoder must take explicit
+        # positions and a ready 4D boolean mask, and its cache must be plain
+        self.packs = self.split and self.plain and impl == "sdpa" and "position_ids" in params
+        weight = getattr(self.head, "weight", None)
+        vocab = weight.shape[0] if weight is not None else model.config.get_text_config().vocab_size
+        self.block = max(1, _LOGIT_BYTES // (4 * vocab))
+
+    def _probe(self) -> tuple[bool, bool]:
+        """Whether the model's logits are its head on its decoder's last hidden states
+        (two tokens through both), and whether its cache is plain."""
+        ids = torch.tensor([[1, 2]], device=self.device)
+        whole = self.model(input_ids=ids, use_cache=True, logits_to_keep=1)
+        hidden = self.body(input_ids=ids, use_cache=False).last_hidden_state[:, -1:]
+        parts = self.head(hidden)
+        same = parts.shape == whole.logits.shape and torch.equal(
+            parts.float(), whole.logits.float()
+        )
+        cache = getattr(whole, "cache", None) or getattr(whole, "past_key_values", None)
+        return same, _plain(cache)
+
+    def forward(self, cache=None, at=None, **inputs) -> _Out:
+        """One pass with the key/value cache (under whichever name this version of
+        transformers gives it: ``cache``, formerly ``past_key_values``); the output at
+        each row's last position, or at the (rows, columns) ``at`` names (split models
+        only)."""
+        module = self.body if self.split else self.model
+        name = _cache_argument(type(module))
+        extra = {} if self.split else {"logits_to_keep": 1}
+        if cache is not None:
+            extra[name] = cache
+        out = module(**inputs, use_cache=True, **extra)
+        new_cache = getattr(out, "cache", None) if name == "cache" else None
+        new_cache = new_cache if new_cache is not None else out.past_key_values
+        if at is not None:
+            last = out.last_hidden_state[at[0].to(self.device), at[1].to(self.device)]
+        else:
+            last = out.last_hidden_state[:, -1] if self.split else out.logits[:, -1]
+        return _Out(last, new_cache)
+
+    def logits(self, last: torch.Tensor, start: int, stop: int) -> torch.Tensor:
+        """Float32 logits of rows ``start:stop`` of a pass's output."""
+        if self.split:
+            return self.head(last[start:stop]).float()
+        return last[start:stop].float()
+
+
+@dataclass
+class _Logits:
     logits: torch.Tensor
     cache: object
 
 
-def _forward(model, cache=None, **inputs) -> _Out:
-    """One forward pass with the key/value cache, under whichever name this version of
-    transformers gives it (``cache``, formerly ``past_key_values``)."""
+def _forward(model, cache=None, **inputs) -> _Logits:
+    """One pass of the whole model with the key/value cache, under whichever name this
+    version of transformers gives it (Self-Debias decodes with it)."""
     name = _cache_argument(type(model))
     out = model(**inputs, use_cache=True, **({name: cache} if cache is not None else {}))
     new_cache = getattr(out, "cache", None) if name == "cache" else None
-    return _Out(out.logits, new_cache if new_cache is not None else out.past_key_values)
+    return _Logits(out.logits, new_cache if new_cache is not None else out.past_key_values)
 
 
 @functools.cache
@@ -260,6 +409,14 @@ def _generator(sampling: Sampling, key: str, sample: int) -> torch.Generator | N
     if not sampling.do_sample:
         return None
     return torch.Generator().manual_seed(row_seed(sampling.seed, key, sample))
+
+
+def _choose_blocks(runner: _Runner, last: torch.Tensor, rows: list[_Row], sampling: Sampling):
+    """Next token of each row from a pass's output, a block of rows at a time."""
+    return torch.cat([
+        _choose(runner.logits(last, s, s + runner.block), rows[s : s + runner.block], sampling)
+        for s in range(0, len(rows), runner.block)
+    ])  # fmt: skip
 
 
 def _choose(logits: torch.Tensor, rows: list[_Row], sampling: Sampling) -> torch.Tensor:
@@ -290,20 +447,19 @@ def _eos_columns(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
     return cols[None, :]
 
 
-def _step(model, batch: _Batch, sampling: Sampling) -> None:
+def _step(runner: _Runner, batch: _Batch, sampling: Sampling) -> None:
     """One token for every row: feed the pending tokens, choose the next ones."""
     ones = torch.ones((len(batch.rows), 1), dtype=batch.mask.dtype, device=batch.mask.device)
     mask = torch.cat([batch.mask, ones], dim=1)
     positions = batch.mask.sum(-1, keepdim=True)  # (R, 1): real tokens before this one
-    out = _forward(
-        model,
+    out = runner.forward(
         cache=batch.cache,
         input_ids=batch.pending[:, None],
         attention_mask=mask,
         position_ids=positions,
     )
     batch.cache, batch.mask = out.cache, mask
-    batch.pending = _choose(out.logits[:, -1].float(), batch.rows, sampling)
+    batch.pending = _choose_blocks(runner, out.last, batch.rows, sampling)
 
 
 def _retire(batch: _Batch, sampling: Sampling) -> list[_Row]:
@@ -333,8 +489,11 @@ def _retire(batch: _Batch, sampling: Sampling) -> list[_Row]:
     start = int((batch.mask.sum(0) > 0).nonzero()[0])  # first column a row still reads
     batch.mask = batch.mask[:, start:]
     for layer in batch.cache.layers:
-        layer.keys = layer.keys[idx, :, start:]
-        layer.values = layer.values[idx, :, start:]
+        if start == 0 and hasattr(layer, "keep_rows"):
+            layer.keep_rows(idx)
+        else:
+            layer.keys = layer.keys[idx, :, start:]
+            layer.values = layer.values[idx, :, start:]
     return done
 
 
@@ -374,6 +533,14 @@ def _buffered_class() -> type:
                         lambda self, t: self._set("keys", t))  # fmt: skip
         values = property(lambda self: self._values[:, :, : self._values_length],
                           lambda self, t: self._set("values", t))  # fmt: skip
+
+        def keep_rows(self, idx: torch.Tensor) -> None:
+            """Keep rows ``idx`` (ascending), moved up within the same buffers: no new
+            memory for the whole cache each time rows leave."""
+            for name in ("_keys", "_values"):
+                buf, n = self.__dict__[name], self.__dict__[f"{name}_length"]
+                buf[: len(idx), :, :n] = buf[idx, :, :n]
+                self.__dict__[name] = buf[: len(idx)]
 
         def update(self, key_states, value_states, *args, **kwargs):
             n, q = self._keys_length, key_states.shape[2]
