@@ -332,3 +332,35 @@ def test_a_model_that_changes_its_logits_runs_whole(tiny_llama_dir):
     plain = AutoModelForCausalLM.from_pretrained(tiny_llama_dir).eval()
     with torch.inference_mode():
         assert _Runner(plain).split and _Runner(plain).packs
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+def test_a_packed_prompt_pass_equals_a_padded_one(folder, request):
+    """The packed pass (a trie under tree masks, keys and values gathered per prompt)
+    gives each prompt the last-position logits and the keys and values of the
+    left-padded pass, on its real columns, to float32 rounding."""
+    from fairlm.models import load_model
+    from fairlm.models._generation import _prefill, _Runner
+
+    lm = load_model(request.getfixturevalue(folder))
+    # prompts sharing openings, one a prefix of another, one repeated
+    prompts = [lm.tokenize_prompt(t) for t in [*TEXTS, TEXTS[0], TEXTS[0] + " that"]]
+    with torch.inference_mode():
+        runner = _Runner(lm.model)
+        assert runner.packs
+        packed = _prefill(runner, prompts, 0, {})
+        runner.packs = False
+        padded = _prefill(runner, prompts, 0, {})
+        assert torch.equal(packed[2], padded[2])  # the same mask
+        real = packed[2].bool()
+        torch.testing.assert_close(
+            runner.logits(packed[0], 0, len(prompts)),
+            runner.logits(padded[0], 0, len(prompts)),
+            rtol=1e-5,
+            atol=1e-5,
+        )
+        for a, b in zip(packed[1].layers, padded[1].layers, strict=True):
+            for x, y in ((a.keys, b.keys), (a.values, b.values)):
+                torch.testing.assert_close(
+                    x.transpose(1, 2)[real], y.transpose(1, 2)[real], rtol=1e-5, atol=1e-5
+                )
