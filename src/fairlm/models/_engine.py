@@ -487,7 +487,8 @@ class Trie:
     pass through it; its hidden state depends on nothing else, so it is computed once
     (or once per row whose nodes descend from it, see :func:`pack_rows`). ``targets[v]``
     maps each token whose log-probability is wanted after ``v`` to a key; a key's value
-    serves every request slot that names it.
+    serves every request slot that names it. The generation engine packs its prompt
+    passes with the same trie, without targets.
     """
 
     def __init__(self) -> None:
