@@ -121,3 +121,16 @@ def test_unknown_axis_and_mode_are_user_errors():
         CounterfactualAugmenter("age")  # type: ignore[arg-type]
     with pytest.raises(FairlmError, match="unknown CDA mode"):
         CounterfactualAugmenter("gender", mode="both")  # type: ignore[arg-type]
+
+
+def test_a_file_that_is_not_utf8_is_a_data_error(tmp_path):
+    """A Latin-1 file (found by the command-line fuzz test) is refused with the line and
+    byte, not a UnicodeDecodeError."""
+    from fairlm.augment._files import read_records
+    from fairlm.errors import DataError
+
+    for name in ("latin1.txt", "latin1.jsonl"):
+        path = tmp_path / name
+        path.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+        with pytest.raises(DataError, match=r":2: not UTF-8 text \(byte 0xe9 at offset 28\)"):
+            read_records(path)

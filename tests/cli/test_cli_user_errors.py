@@ -311,3 +311,36 @@ def test_negative_seeds_are_refused_before_the_work(no_model, tmp_path, capsys):
     assert "argument --seed: -1 is negative; pass 0 or more" in capsys.readouterr().err
     assert "--seed must be at least 0" in _one_line(capsys, ["audit", "--seed", "-1"])
     assert "--seed must be at least 0" in _one_line(capsys, ["generate", "hi", "--seed", "-2"])
+
+
+def test_files_in_another_encoding_are_one_line_errors(tmp_path, capsys):
+    """Found by the fuzz test: a Latin-1 word list (and text file) raised a
+    UnicodeDecodeError with a traceback; now a one-line error names the file where the
+    command knows it, and the CLI turns any other into one."""
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(b"caf\xe9\n")
+    texts = tmp_path / "texts.txt"
+    texts.write_text("The nurse was tired.\n")
+    line = _one_line(capsys, ["data-audit", str(texts), "--occupations", str(latin1)])
+    assert line == (
+        f"fairlm data-audit: error: {latin1}: not UTF-8 text (byte 0xe9 at offset 3); "
+        "save the word list as UTF-8"
+    )
+    line = _one_line(capsys, ["augment", str(latin1), str(tmp_path / "out.txt")])
+    assert line == (
+        f"fairlm augment: error: {latin1}:1: not UTF-8 text (byte 0xe9 at offset 3); "
+        "save the file as UTF-8"
+    )
+
+
+def test_an_undecodable_file_anywhere_is_a_one_line_error(monkeypatch, capsys):
+    from fairlm.cli import score
+
+    def fail(_args):
+        return b"ab\xff".decode("utf-8")
+
+    monkeypatch.setattr(score, "run", fail)
+    assert _one_line(capsys, ["score", "--text", "x"]) == (
+        "fairlm score: error: an input file is not UTF-8 text (byte 0xff at offset 2 of what "
+        "was read); fairlm reads text as UTF-8: save the file as UTF-8"
+    )

@@ -21,6 +21,22 @@ def read_records(path: str | os.PathLike[str], *, text_field: str = "text") -> l
     p = Path(path)
     if not p.is_file():
         raise DataError(f"{p}: no such file")
+    try:
+        return _read(p, text_field)
+    except UnicodeDecodeError:
+        data = p.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise DataError(
+                f"{p}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                f"{exc.start}); save the file as UTF-8"
+            ) from None
+        raise
+
+
+def _read(p: Path, text_field: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with p.open(encoding="utf-8") as f:
         if p.suffix == ".jsonl":

@@ -68,6 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(args.command, str(exc))
     except OSError as exc:  # a file or folder the user named: missing, read-only, disk full
         return _error(args.command, _os_error_text(exc))
+    except UnicodeDecodeError as exc:  # a text file the user named, in another encoding
+        byte = exc.object[exc.start : exc.start + 1].hex()
+        return _error(
+            args.command,
+            f"an input file is not UTF-8 text (byte 0x{byte} at offset {exc.start} of what "
+            "was read); fairlm reads text as UTF-8: save the file as UTF-8",
+        )
     except KeyboardInterrupt:
         print(f"fairlm {args.command}: interrupted", file=sys.stderr)
         return 130

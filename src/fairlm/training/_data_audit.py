@@ -302,7 +302,14 @@ def _word_file(path: str | None) -> list[str] | None:
     """The non-blank lines of a word-list file (None: no file given)."""
     if path is None:
         return None
-    text = Path(path).read_text(encoding="utf-8")
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the word list as UTF-8"
+        ) from None
     return [w.strip() for w in text.splitlines() if w.strip()]
 
 
