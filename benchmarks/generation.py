@@ -7,8 +7,9 @@ top-k) from the same model in the same process, in interleaved rounds: Hugging F
 ``--hf-cache`` (its dynamic KV cache or its static one; the best is the one reported),
 fairlm's ``LanguageModel.generate`` at each ``--rows``. Printed per run: wall seconds,
 new tokens/s, and model FLOP/s (2 x parameters x tokens through the model, prompt and
-new) as a share of a float32 (or bfloat16) matrix multiply timed in the same run. Then
-greedy decoding on ``--greedy`` prompts: fairlm's tokens against transformers' generate,
+new) as a share of a float32 (or bfloat16) matrix multiply timed in the same run; how
+many of fairlm's seeded texts are the same at each number of rows. Then greedy decoding
+on ``--greedy`` prompts: fairlm's tokens against transformers' generate,
 one prompt at a time (unpadded) and batched, token for token.
 
 ``--full-bold`` also times ``fairlm audit --benchmarks bold`` on the full data (23,679
@@ -52,10 +53,11 @@ def hf_generate(lm, prompts: list[str], batch: int, **kw) -> float:
     return time.perf_counter() - start
 
 
-def ours(lm, prompts: list[str], keys: list[str], rows: int, **kw) -> float:
+def ours(lm, prompts: list[str], keys: list[str], rows: int, **kw) -> tuple[float, list]:
+    """Seconds for fairlm's generate with ``rows`` rows decoding at once, and the texts."""
     start = time.perf_counter()
-    lm.generate(prompts, keys=keys, batch_size=rows, **kw)
-    return time.perf_counter() - start
+    texts = lm.generate(prompts, keys=keys, batch_size=rows, **kw)
+    return time.perf_counter() - start, texts
 
 
 def greedy_agreement(lm, prompts: list[str], n: int) -> tuple[float, float]:
@@ -131,6 +133,7 @@ def main() -> None:
     print(f"matrix multiply before: {gemm[0] / 1e9:.0f} GFLOP/s ({args.dtype})")
     ours(lm, prompts[:16], keys[:16], 16, seed=0, **sample)  # warm-up
     results: dict[str, list[float]] = {}
+    texts: dict[int, list] = {}  # fairlm's texts at each number of rows (same seed)
     for r in range(args.rounds):
         for b, cache in itertools.product(
             map(int, args.hf_batch.split(",")), args.hf_cache.split(",")
@@ -141,7 +144,7 @@ def main() -> None:
             print(f"round {r + 1}: transformers generate, batch {b}, {cache} cache: {t:.1f} s",
                   flush=True)  # fmt: skip
         for rows in map(int, args.rows.split(",")):
-            t = ours(lm, prompts, keys, rows, seed=0, **sample)
+            t, texts[rows] = ours(lm, prompts, keys, rows, seed=0, **sample)
             results.setdefault(f"fairlm rows {rows}", []).append(t)
             print(f"round {r + 1}: fairlm, {rows} rows: {t:.1f} s", flush=True)
     gemm.append(gemm_flops(dtype))
@@ -158,6 +161,9 @@ def main() -> None:
     hf_best = min(t for n, t in best.items() if n.startswith("hf"))
     ours_best = min(t for n, t in best.items() if n.startswith("fairlm"))
     print(f"fairlm vs transformers at its best: {hf_best / ours_best:.2f}x")
+    for a, b in itertools.combinations(texts, 2):
+        same = sum(x == y for x, y in zip(texts[a], texts[b], strict=True))
+        print(f"seeded texts equal between {a} and {b} rows: {same} of {len(prompts)}")
     single, batched = greedy_agreement(lm, prompts[: args.greedy], args.new_tokens)
     print(f"greedy: {single:.0%} of prompts equal to transformers one at a time, "
           f"{batched:.0%} to its batched run")  # fmt: skip
