@@ -103,7 +103,7 @@ def main() -> None:
     ap.add_argument(
         "--hf-batch",
         default="64,128,256",
-        help="comma-separated batch sizes (on 2 cores 256 was its fastest of 32-256)",
+        help="comma-separated batch sizes (on 2 cores 128 and 256 were its fastest of 32-256)",
     )
     ap.add_argument(
         "--hf-cache", default="dynamic", help="comma-separated: dynamic, static (its KV caches)"
