@@ -364,3 +364,35 @@ def test_a_packed_prompt_pass_equals_a_padded_one(folder, request):
                 torch.testing.assert_close(
                     x.transpose(1, 2)[real], y.transpose(1, 2)[real], rtol=1e-5, atol=1e-5
                 )
+
+
+@pytest.mark.parametrize("folder", ["tiny_gpt2_dir", "tiny_llama_dir"])
+@pytest.mark.parametrize("engine", ["portable", "auto"])
+def test_packed_prompt_passes_of_a_bfloat16_model_on_either_path(folder, engine, request):
+    """A bfloat16 model generates under the engine's plan (its products in bfloat16 where
+    this CPU has them, through oneDNN on the fast path; float32 products of the rounded
+    weights where it has none, as CI's AVX2 pass makes it): the packed prompt pass gives
+    the padded pass's last-position logits to a bfloat16 rounding step, and greedy
+    generation runs through both prompt passes."""
+    from fairlm.models import load_model
+    from fairlm.models._capabilities import probe
+    from fairlm.models._generation import _prefill, _Runner
+
+    lm = load_model(request.getfixturevalue(folder), dtype="bfloat16", engine=engine)
+    assert lm.engine.products == ("bfloat16" if probe().onednn["bfloat16"] else "float32")
+    prompts = [lm.tokenize_prompt(t) for t in [*TEXTS, TEXTS[0] + " that"]]
+    eos = lm._eos_ids()
+    with torch.inference_mode(), lm._generation_context():
+        runner = _Runner(lm.model)
+        assert runner.packs
+        packed = _prefill(runner, prompts, 0, {})
+        got = generate_tokens(lm.model, prompts, Sampling(max_new_tokens=6, eos_ids=eos))
+        runner.packs = False
+        padded = _prefill(runner, prompts, 0, {})
+        a = runner.logits(packed[0], 0, len(prompts))
+        b = runner.logits(padded[0], 0, len(prompts))
+    # the same sums in another order; a bfloat16 product output can round one step
+    # (0.4%) the other way, which the later layers carry on
+    err = (a - b).abs()
+    assert err.median() < 1e-5 and err.max() < 5e-3 * max(1.0, b.abs().max().item())
+    assert all(len(g[0]) <= 6 for g in got) and any(g[0] for g in got)
