@@ -45,7 +45,7 @@ def choose(
     vocab = scores.shape[-1]
     k = min(top_k, vocab) if top_k > 0 else vocab
     take = min(k, _TOP)
-    probs, idx = _top(scores, take, k)  # (R, take), descending
+    probs, idx, log_z = _top(scores, take, k)  # (R, take), descending
     if top_p >= 1.0 and take == k:
         return _draw(probs, idx, uniforms)
     out = torch.empty(scores.shape[0], dtype=torch.long, device=scores.device)
@@ -61,20 +61,26 @@ def choose(
             return out
         rows = rows[~complete]  # wide nuclei: select more of these rows' tokens
         take = k if top_p >= 1.0 else min(k, take * _GROWTH)
-        probs, idx = _top(scores[rows], take, k)
+        probs, idx, _ = _top(scores[rows], take, k, log_z[rows])
 
 
-def _top(scores: torch.Tensor, take: int, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """The ``take`` most likely tokens of each row (descending) and their probabilities
-    under the softmax over the row's ``k`` most likely tokens (top-k renormalised)."""
+def _top(
+    scores: torch.Tensor, take: int, k: int, log_z: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The ``take`` most likely tokens of each row (descending), their probabilities
+    under the softmax over the row's ``k`` most likely tokens (top-k renormalised), and
+    that softmax's log normaliser (R, 1): ``log_z`` when given (a later, wider selection
+    of the same rows), else computed."""
     vals, idx = torch.topk(scores, take, dim=-1, sorted=True)
-    if k == scores.shape[-1]:
-        log_z = torch.logsumexp(scores, dim=-1, keepdim=True)
-    elif k == take:
-        log_z = torch.logsumexp(vals, dim=-1, keepdim=True)
-    else:
-        log_z = torch.logsumexp(torch.topk(scores, k, dim=-1).values, dim=-1, keepdim=True)
-    return torch.exp(vals - log_z), idx
+    if log_z is None:
+        if k == scores.shape[-1]:
+            log_z = torch.logsumexp(scores, dim=-1, keepdim=True)
+        elif k == take:
+            log_z = torch.logsumexp(vals, dim=-1, keepdim=True)
+        else:
+            top_k = torch.topk(scores, k, dim=-1).values
+            log_z = torch.logsumexp(top_k, dim=-1, keepdim=True)
+    return torch.exp(vals - log_z), idx, log_z
 
 
 def _nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
