@@ -264,17 +264,17 @@ def _packed_pass(runner, seqs, past, width0: int, pad_id: int, stats: dict[str, 
     mask[:, 0, :, width0:] = tree
     if past is not None:
         _expand(past, n_rows)
-    where: dict[int, tuple[int, int]] = {}  # node -> a row holding it, its column there
+    holder: dict[int, int] = {}  # node -> the first row holding it
     for b, col in enumerate(cols):
-        for v, c in col.items():
-            where.setdefault(v, (b, c))
+        for v in col:
+            holder.setdefault(v, b)
     # each prompt's columns in the pass's cache: [opening | padding | its path]
     width = max(len(s) for s in seqs)
     src_row = np.zeros(len(seqs), dtype=np.int64)
     src_col = np.zeros((len(seqs), width0 + width), dtype=np.int64)
     src_col[:, :width0] = np.arange(width0)
     for r, path in enumerate(paths):
-        b = where[path[-1]][0]  # a row holding the last node holds its ancestors too
+        b = holder[path[-1]]  # a row holding the last node holds its ancestors too
         src_row[r] = b
         src_col[r, width0 + width - len(path) :] = [width0 + cols[b][v] for v in path]
     out = runner.forward(
@@ -355,29 +355,21 @@ class _Runner:
         """Whether the model's logits are its head on its decoder's last hidden states
         (two tokens through both), and whether its cache is plain."""
         ids = torch.tensor([[1, 2]], device=self.device)
-        whole = self.model(input_ids=ids, use_cache=True, logits_to_keep=1)
+        whole, cache = _call(self.model, input_ids=ids, logits_to_keep=1)
         hidden = self.body(input_ids=ids, use_cache=False).last_hidden_state[:, -1:]
         parts = self.head(hidden)
         same = parts.shape == whole.logits.shape and torch.equal(
             parts.float(), whole.logits.float()
         )
-        cache = getattr(whole, "cache", None)
-        cache = cache if cache is not None else getattr(whole, "past_key_values", None)
         return same, _plain(cache)
 
     def forward(self, cache=None, at=None, **inputs) -> _Out:
-        """One pass with the key/value cache (under whichever name this version of
-        transformers gives it: ``cache``, formerly ``past_key_values``); the output at
-        each row's last position, or at the (rows, columns) ``at`` names (split models
-        only)."""
-        module = self.body if self.split else self.model
-        name = _cache_argument(type(module))
-        extra = {} if self.split else {"logits_to_keep": 1}
-        if cache is not None:
-            extra[name] = cache
-        out = module(**inputs, use_cache=True, **extra)
-        new_cache = getattr(out, "cache", None) if name == "cache" else None
-        new_cache = new_cache if new_cache is not None else out.past_key_values
+        """One pass with the key/value cache (see :func:`_call`); the output at each
+        row's last position, or at the (rows, columns) ``at`` names (split models only)."""
+        if self.split:
+            out, new_cache = _call(self.body, cache, **inputs)
+        else:
+            out, new_cache = _call(self.model, cache, logits_to_keep=1, **inputs)
         if at is not None:
             last = out.last_hidden_state[at[0].to(self.device), at[1].to(self.device)]
         else:
@@ -398,12 +390,21 @@ class _Logits:
 
 
 def _forward(model, cache=None, **inputs) -> _Logits:
-    """One pass of the whole model with the key/value cache, under whichever name this
-    version of transformers gives it (Self-Debias decodes with it)."""
-    name = _cache_argument(type(model))
-    out = model(**inputs, use_cache=True, **({name: cache} if cache is not None else {}))
-    new_cache = getattr(out, "cache", None) if name == "cache" else None
-    return _Logits(out.logits, new_cache if new_cache is not None else out.past_key_values)
+    """One pass of the whole model with the key/value cache (Self-Debias decodes with
+    it)."""
+    out, new_cache = _call(model, cache, **inputs)
+    return _Logits(out.logits, new_cache)
+
+
+def _call(module, cache=None, **inputs):
+    """``module``'s output for one pass with the key/value cache, under whichever name
+    this version of transformers gives it (``cache``, formerly ``past_key_values``), and
+    the cache it returns."""
+    if cache is not None:
+        inputs[_cache_argument(type(module))] = cache
+    out = module(**inputs, use_cache=True)
+    new_cache = getattr(out, "cache", None)
+    return out, new_cache if new_cache is not None else getattr(out, "past_key_values", None)
 
 
 @functools.cache
