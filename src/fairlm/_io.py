@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from fairlm.errors import OutputError
+from fairlm.errors import DataError, OutputError
 
 __all__ = [
     "FileLock",
@@ -32,11 +32,26 @@ __all__ = [
     "ensure_dir",
     "give_usual_modes",
     "owned_target",
+    "read_utf8",
     "write_jsonl",
     "write_owned_text",
 ]
 
 log = logging.getLogger("fairlm")
+
+
+def read_utf8(path: str | os.PathLike[str]) -> str:
+    """A text file's contents; a file that is not UTF-8 is a :class:`DataError` naming
+    its line and the first byte that is not."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

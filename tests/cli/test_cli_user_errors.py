@@ -323,8 +323,8 @@ def test_files_in_another_encoding_are_one_line_errors(tmp_path, capsys):
     texts.write_text("The nurse was tired.\n")
     line = _one_line(capsys, ["data-audit", str(texts), "--occupations", str(latin1)])
     assert line == (
-        f"fairlm data-audit: error: {latin1}: not UTF-8 text (byte 0xe9 at offset 3); "
-        "save the word list as UTF-8"
+        f"fairlm data-audit: error: {latin1}:1: not UTF-8 text (byte 0xe9 at offset 3); "
+        "save the file as UTF-8"
     )
     line = _one_line(capsys, ["augment", str(latin1), str(tmp_path / "out.txt")])
     assert line == (

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from fairlm._io import atomic_write_text
+from fairlm._io import atomic_write_text, read_utf8
 from fairlm.augment._augmenter import CounterfactualAugmenter
 from fairlm.errors import DataError
 
@@ -24,15 +24,7 @@ def read_records(path: str | os.PathLike[str], *, text_field: str = "text") -> l
     try:
         return _read(p, text_field)
     except UnicodeDecodeError:
-        data = p.read_bytes()
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise DataError(
-                f"{p}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                f"{exc.start}); save the file as UTF-8"
-            ) from None
+        read_utf8(p)  # raises a DataError naming the line and byte
         raise
 
 

@@ -39,10 +39,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from fairlm._io import atomic_write_json
+from fairlm._io import atomic_write_json, read_utf8
 from fairlm._progress import progress_bar
 from fairlm.training._config import DataAuditConfig
 from fairlm.training._errors import CorpusError
@@ -302,14 +301,7 @@ def _word_file(path: str | None) -> list[str] | None:
     """The non-blank lines of a word-list file (None: no file given)."""
     if path is None:
         return None
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the word list as UTF-8"
-        ) from None
+    text = read_utf8(path)
     return [w.strip() for w in text.splitlines() if w.strip()]
 
 
