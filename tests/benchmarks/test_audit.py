@@ -71,9 +71,10 @@ def test_unknown_benchmark_suggests_names(tiny_gpt2_dir, capsys):
 
 def test_benchmark_list(capsys):
     assert main(["audit", "--benchmarks", "list"]) == 0
-    out = capsys.readouterr().out
-    for name in BENCHMARKS.names():
-        assert name in out
+    lines = capsys.readouterr().out.splitlines()
+    # one line per benchmark: its name, then at least two spaces, then its title
+    assert [line.split()[0] for line in lines] == BENCHMARKS.names()
+    assert all(line[len(line.split()[0]) :].startswith("  ") for line in lines)
 
 
 @pytest.mark.integration

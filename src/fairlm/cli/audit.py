@@ -26,9 +26,11 @@ def run(args: argparse.Namespace) -> int:
     from fairlm.benchmarks import BENCHMARKS
 
     if list(args.benchmarks) == ["list"]:
-        for name in BENCHMARKS.names():
+        names = BENCHMARKS.names()
+        width = max(map(len, names)) + 2
+        for name in names:
             cls = BENCHMARKS.get(name)
-            print(f"{name:<16}{cls.title}: {cls.description}")
+            print(f"{name:<{width}}{cls.title}: {cls.description}")
         return 0
     from fairlm.benchmarks._audit import audit, format_summary
 
