@@ -17,12 +17,14 @@ from fairlm.models._options import ModelOptions
 @dataclass(kw_only=True)
 class GenerateOptions(ModelOptions):
     prompt: list[str] = option(positional=True, nargs="+", help="prompt text(s)")
-    max_new_tokens: int = option(40, minimum=1)
+    max_new_tokens: int = option(40, minimum=1, help="tokens to generate at most (default 40)")
     sample: bool = option(False, help="sample instead of greedy decoding")
-    temperature: float = option(1.0)
-    top_p: float = option(0.95)
+    temperature: float = option(1.0, help="sampling temperature (default 1.0; with --sample)")
+    top_p: float = option(
+        0.95, help="top-p (nucleus) threshold, 1 keeps every token (default 0.95; with --sample)"
+    )
     num_samples: int = option(1, minimum=1, help="continuations per prompt")
-    seed: int = option(0, minimum=0)
+    seed: int = option(0, minimum=0, help="seed of the sampling (default 0)")
     chat: bool = option(False, help="wrap the prompt in the chat template")
 
     def __post_init__(self) -> None:
