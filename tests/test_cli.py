@@ -208,3 +208,54 @@ def test_help_lists_ungrouped_then_named_groups_then_the_rest():
     assert "shared with _Toy: added once" in text and "how many" not in text
     assert "-l, --loud" in text and "--names NAMES, --keys NAMES" in text
     assert "--no-report" in text and "skip the report" in text
+
+
+def test_help_shows_each_default_once():
+    @dataclasses.dataclass
+    class C:
+        size: int = option(3, help="how many")
+        said: int = option(2, help="how deep (default 2)")
+        bare: float = option(0.5)
+        names: tuple[str, ...] = option(("a", "b"))
+        share: str = option("5%", help="a share")
+        unset: int | None = option(None, help="a limit")
+        flag: bool = option(False, help="a switch")
+
+    text = " ".join(_toy_parser(C).format_help().split())
+    assert "how many (default: 3)" in text
+    assert "how deep (default 2)" in text and "(default 2) (default" not in text
+    assert "--bare BARE default: 0.5" in text
+    assert "--names NAMES [NAMES ...] default: a,b" in text
+    assert "a share (default: 5%)" in text  # argparse's % formatting escaped
+    assert "a limit --flag" in text  # None: not set, nothing shown
+    assert "a switch" in text and "a switch (default" not in text
+
+
+def test_option_of_keeps_the_base_fields_help_and_checks():
+    from fairlm._config import option_of
+
+    @dataclasses.dataclass
+    class Base:
+        steps: int = option(1000, group="training", minimum=1, help="optimizer steps")
+
+    @dataclasses.dataclass
+    class Short(Base):
+        steps: int = option_of(Base, "steps", 200)
+
+    assert Short().steps == 200 and Base().steps == 1000
+    text = " ".join(_toy_parser(Short).format_help().split())
+    assert "training: --steps STEPS optimizer steps (default: 200)" in text
+    with pytest.raises(ConfigError, match="steps must be at least 1"):
+        check(Short(steps=0))
+
+
+def test_every_flag_of_every_command_says_what_it_does():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    silent = [
+        f"{name} {action.option_strings or action.dest}"
+        for name, sub in commands.choices.items()
+        for action in sub._actions
+        if action.help is None and action.dest not in ("help", "data_command")
+    ]
+    assert silent == []

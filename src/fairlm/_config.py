@@ -22,7 +22,7 @@ from typing import Any, Literal
 from fairlm._registry import did_you_mean
 from fairlm.errors import FairlmError
 
-__all__ = ["ConfigError", "check", "comma_list", "literal_choices", "option"]
+__all__ = ["ConfigError", "check", "comma_list", "literal_choices", "option", "option_of"]
 
 
 class ConfigError(FairlmError):
@@ -84,6 +84,15 @@ def option(
         default=default,
         # "is", not "in": minimum=0 must stay (0 == False)
         metadata={k: v for k, v in meta.items() if v is not None and v is not False and v != ()},
+    )
+
+
+def option_of(base: type, name: str, default: Any = dataclasses.MISSING) -> Any:
+    """``base``'s field ``name`` (its help, group and checks) for a subclass that
+    redefines it, with ``default`` in place of the base's default where given."""
+    f = base.__dataclass_fields__[name]
+    return dataclasses.field(
+        default=f.default if default is dataclasses.MISSING else default, metadata=f.metadata
     )
 
 

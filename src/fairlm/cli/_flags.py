@@ -11,6 +11,8 @@ How a field becomes an argument:
 * ``int``, ``float``, ``str``: that type; anything else is read as text unless the field
   says how (``parse``); a ``list``/``tuple`` field takes several values (``nargs``).
 * A field without a default is required; ``positional`` fields take no flag.
+* ``--help`` shows a valued field's default after its help text, unless the text already
+  says it (a default of ``None`` means "not set" and is not shown).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _argument(f: dataclasses.Field, hint: Any) -> tuple[list[str], dict[str, Any
         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
     default = None if f.default is dataclasses.MISSING else f.default
-    kwargs: dict[str, Any] = {"help": meta.get("help")}
+    kwargs: dict[str, Any] = {"help": _help(meta, hint, default)}
     if "metavar" in meta:
         kwargs["metavar"] = meta["metavar"]
     if _strip_none(hint) is bool:
@@ -85,6 +87,21 @@ def _argument(f: dataclasses.Field, hint: Any) -> tuple[list[str], dict[str, Any
     if required:
         kwargs["required"] = True
     return [*shorts, name, *longs], kwargs
+
+
+def _help(meta: Any, hint: Any, default: Any) -> str | None:
+    """The field's help text, with its default where the text does not say it."""
+    text = meta.get("help")
+    if default is None or _strip_none(hint) is bool or meta.get("positional"):
+        return text
+    if text is not None and "default" in text:
+        return text
+    if isinstance(default, str) or not isinstance(default, Iterable):
+        shown = str(default)
+    else:
+        shown = ",".join(map(str, default)) or "none"
+    shown = shown.replace("%", "%%")  # argparse formats help texts with %
+    return f"{text} (default: {shown})" if text else f"default: {shown}"
 
 
 def _value_kwargs(meta: Any, hint: Any, default: Any) -> dict[str, Any]:

@@ -27,9 +27,13 @@ class AugmentOptions:
 
     input: str = option(positional=True, metavar="IN", help="a .jsonl or plain text file")
     output: str = option(positional=True, metavar="OUT", help="where to write the augmented texts")
-    axis: Axis = option("gender")
+    axis: Axis = option("gender", help="which demographic terms to swap")
     lang: Language = option("en", help="zh: Chinese text (gender only; fairlm's own word list)")
-    mode: Mode = option("two-sided")
+    mode: Mode = option(
+        "two-sided",
+        help="two-sided: each original, then its counterfactual where it changed; "
+        "one-sided: the counterfactual in its place",
+    )
     names: bool = option(True, help="do not swap first names (gender)")
     seed: int = option(0, help="seed for the random replacement group (race, religion)")
     text_field: str = option("text", help="the text field of .jsonl input")

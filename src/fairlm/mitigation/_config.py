@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fairlm._config import ConfigError, comma_list, option
+from fairlm._config import ConfigError, comma_list, option, option_of
 from fairlm.mitigation._guard import GUARD_BENCHMARKS
 from fairlm.mitigation._method import Method
 from fairlm.models._builtin import DEFAULT_MODEL
+from fairlm.models._options import ModelOptions
 from fairlm.training import TrainingOptions
 
 __all__ = ["DEFAULT_BENCHMARKS", "DebiasConfig"]
@@ -60,7 +61,9 @@ class DebiasConfig(TrainingOptions):
     )
     texts: Sequence[str] | None = option(None, cli=False)
     text_field: str = option("text", help="the text field of .jsonl files")
-    output_dir: str | os.PathLike[str] = option()
+    output_dir: str | os.PathLike[str] = option(
+        help="run folder: the audits before and after, the model, comparison.json"
+    )
     eval_benchmarks: Sequence[str] = option(
         DEFAULT_BENCHMARKS,
         parse=comma_list,
@@ -86,27 +89,33 @@ class DebiasConfig(TrainingOptions):
         aliases=("--baseline",),
         help="a finished audit folder of the same model to reuse as 'before'",
     )
-    bootstrap: int = option(1000, minimum=0)
+    bootstrap: int = option(
+        1000, minimum=0, help="bootstrap resamples for confidence intervals (0: none)"
+    )
     data_dir: str | None = option(
         None, help="benchmark data folder (default: $FAIRLM_DATA_DIR, then the cache)"
     )
-    lora_r: int = option(8, group="method", minimum=1)
-    lora_alpha: int = option(16, group="method")
-    lora_dropout: float = option(0.0, group="method")
-    max_steps: int = option(200, group="training", minimum=1)
+    lora_r: int = option(8, group="method", minimum=1, help="LoRA rank (with --lora)")
+    lora_alpha: int = option(16, group="method", help="LoRA scaling alpha (with --lora)")
+    lora_dropout: float = option(0.0, group="method", help="LoRA dropout (with --lora)")
+    max_steps: int = option_of(TrainingOptions, "max_steps", 200)
     batch_size: int = option(8, group="training", minimum=1, help="texts per micro-batch")
     lr: float | None = option(
         None, group="training", help="peak learning rate (default 5e-4 with --lora, else 5e-5)"
     )
-    warmup_steps: int = option(0, group="training", minimum=0)
-    weight_decay: float = option(0.0, group="training")
-    save_every: int = option(0, group="training", minimum=0)
+    warmup_steps: int = option_of(TrainingOptions, "warmup_steps", 0)
+    weight_decay: float = option_of(TrainingOptions, "weight_decay", 0.0)
+    save_every: int = option_of(TrainingOptions, "save_every", 0)
     mixed_precision: Literal["auto", "no", "bf16", "fp16"] = option(
         "no", group="training", help="auto: bf16 on a GPU that supports it"
     )
     max_length: int = option(64, group="training", minimum=2, help="tokens per training text")
-    heldout_fraction: float = option(0.1, group="training")
-    max_heldout: int | None = option(500, group="training", minimum=1)
+    heldout_fraction: float = option(
+        0.1, group="training", help="share of the corpus kept out to measure perplexity"
+    )
+    max_heldout: int | None = option(
+        500, group="training", minimum=1, help="at most this many held-out texts"
+    )
     report: bool = option(
         True,
         group="training",
@@ -117,9 +126,11 @@ class DebiasConfig(TrainingOptions):
         group="model",
         help=f"built-in name, local folder, .gguf file or hub id (default: {DEFAULT_MODEL})",
     )
-    dtype: Literal["float32", "bfloat16", "float16"] = option("float32", group="model")
-    device: str | None = option(None, group="model")
-    prefix_token: str | None = option(None, group="model")
+    dtype: Literal["float32", "bfloat16", "float16"] = option(
+        "float32", group="model", help="the model is loaded, trained and audited in this type"
+    )
+    device: str | None = option_of(ModelOptions, "device")
+    prefix_token: str | None = option_of(ModelOptions, "prefix_token")
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -26,7 +26,12 @@ class CDA(AxisMethod):
 
     name: ClassVar[str] = "cda"
 
-    cda_mode: Mode = option("two-sided", group="method")
+    cda_mode: Mode = option(
+        "two-sided",
+        group="method",
+        help="two-sided: train on each text and its counterfactual; one-sided: on the "
+        "counterfactual in its place",
+    )
 
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:
         from fairlm.mitigation._finetune import encode_texts, finetune

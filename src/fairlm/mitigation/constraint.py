@@ -40,7 +40,12 @@ class Constraint(WeightedMethod):
 
     name: ClassVar[str] = "constraint"
 
-    constraint_kind: Literal["loglik", "kl"] = option("loglik", group="method")
+    constraint_kind: Literal["loglik", "kl"] = option(
+        "loglik",
+        group="method",
+        help="loglik: penalise the gap in mean log-likelihood between a text and its "
+        "counterfactual; kl: the divergence of their next-token distributions after the swap",
+    )
 
     def fit(self, lm: Any, data: DebiasData, run: DebiasRun) -> Fitted:
         from fairlm.mitigation._counterfactual_loss import counterfactual_loss

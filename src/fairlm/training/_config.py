@@ -36,17 +36,31 @@ class TrainingOptions:
     output folder. Defaults are those of ``fairlm train``; ``fairlm debias`` overrides
     some."""
 
-    max_steps: int = option(1000, group="training", minimum=1)
-    batch_size: int = option(16, group="training", minimum=1)
-    grad_accum: int = option(1, group="training", minimum=1)
+    max_steps: int = option(1000, group="training", minimum=1, help="optimizer steps")
+    batch_size: int = option(16, group="training", minimum=1, help="examples per micro-batch")
+    grad_accum: int = option(
+        1, group="training", minimum=1, help="micro-batches per optimizer step"
+    )
     lr: float | None = option(1e-3, group="training", help="peak learning rate")
-    warmup_steps: int = option(50, group="training", minimum=0)
-    schedule: Literal["cosine", "linear", "constant"] = option("cosine", group="training")
-    weight_decay: float = option(0.1, group="training")
-    max_grad_norm: float = option(1.0, group="training")
-    seed: int = option(0, group="training")
-    eval_every: int = option(0, group="training", minimum=0)
-    save_every: int = option(200, group="training", minimum=0)
+    warmup_steps: int = option(
+        50, group="training", minimum=0, help="steps of linear warm-up to the peak rate"
+    )
+    schedule: Literal["cosine", "linear", "constant"] = option(
+        "cosine", group="training", help="learning rate after the warm-up"
+    )
+    weight_decay: float = option(0.1, group="training", help="AdamW weight decay")
+    max_grad_norm: float = option(
+        1.0, group="training", help="gradients are clipped to this norm (0: no clipping)"
+    )
+    seed: int = option(
+        0, group="training", help="random seed: initial weights, data order, dropout"
+    )
+    eval_every: int = option(
+        0, group="training", minimum=0, help="steps between evaluations (0: at the end only)"
+    )
+    save_every: int = option(
+        200, group="training", minimum=0, help="steps between checkpoints (0: at the end only)"
+    )
     mixed_precision: Literal["auto", "no", "bf16", "fp16"] = option(
         "auto", group="training", help="auto: bf16 on a GPU that supports it, else float32"
     )
@@ -93,12 +107,18 @@ class TrainRunConfig(TrainingOptions, _CorpusFiles):
 
     output_dir: str = option(help="run folder (resumes if it has checkpoints)")
     val_fraction: float = option(0.05, group="corpus", help="held-out share of documents")
-    normalize: Literal["NFC", "NFKC", "none"] = option("NFC", group="corpus")
-    min_words: int = option(1, group="corpus", minimum=0)
-    max_words: int | None = option(None, group="corpus", minimum=1)
+    normalize: Literal["NFC", "NFKC", "none"] = option(
+        "NFC", group="corpus", help="Unicode normalisation (NFKC also folds full-width forms)"
+    )
+    min_words: int = option(1, group="corpus", minimum=0, help="drop shorter documents")
+    max_words: int | None = option(
+        None, group="corpus", minimum=1, help="drop longer documents (default: no limit)"
+    )
     markup: bool = option(True, group="corpus", help="keep HTML markup")
-    exact_dedup: bool = option(True, group="corpus", aliases=("--no-dedup",))
-    near_dedup: bool = option(True, group="corpus")
+    exact_dedup: bool = option(
+        True, group="corpus", aliases=("--no-dedup",), help="keep exact duplicate documents"
+    )
+    near_dedup: bool = option(True, group="corpus", help="keep near-duplicate documents (MinHash)")
     near_dup_threshold: float = option(0.8, group="corpus", help="MinHash Jaccard")
     cda: Axis | None = option(
         None,
@@ -113,10 +133,16 @@ class TrainRunConfig(TrainingOptions, _CorpusFiles):
         None, group="model", help="reuse this model's tokenizer (path or name)"
     )
     vocab_size: int = option(8192, group="model", help="for a newly trained tokenizer")
-    n_layer: int | None = option(None, group="model", minimum=1)
-    n_embd: int | None = option(None, group="model", minimum=1)
-    n_head: int | None = option(None, group="model", minimum=1)
-    dropout: float = option(0.1, group="model")
+    n_layer: int | None = option(
+        None, group="model", minimum=1, help="Transformer layers (default: the preset's)"
+    )
+    n_embd: int | None = option(
+        None, group="model", minimum=1, help="hidden size (default: the preset's)"
+    )
+    n_head: int | None = option(
+        None, group="model", minimum=1, help="attention heads (default: the preset's)"
+    )
+    dropout: float = option(0.1, group="model", help="dropout of a new model")
     block_size: int = option(128, group="model", minimum=1, help="tokens per training example")
     max_new_tokens: int = option(
         24, group="training", minimum=0, help="length of the saved samples"
