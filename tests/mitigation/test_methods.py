@@ -285,3 +285,23 @@ def test_debias_refuses_a_baseline_of_another_model(tiny_gpt2_dir, data_dir, tmp
     )
     with pytest.raises(FairlmError, match="was not made with this model"):
         debias(config(tmp_path / "b"), log=lambda m: None)
+
+
+def test_lora_wrapping_shows_the_user_no_library_deprecation(tiny_gpt2_dir):
+    """peft reads an attribute transformers 5 deprecates; fairlm debias --lora printed
+    that FutureWarning to users, who can do nothing about it."""
+    import warnings
+
+    from transformers import AutoModelForCausalLM
+
+    from fairlm.mitigation._finetune import _prepare_model
+
+    class Options:
+        lora, lora_r, lora_alpha, lora_dropout = True, 2, 4, 0.0
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_gpt2_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        wrapped = _prepare_model(model, Options())
+    assert any(p.requires_grad for n, p in wrapped.named_parameters() if "lora_" in n)
+    assert not any(p.requires_grad for n, p in wrapped.named_parameters() if "lora_" not in n)

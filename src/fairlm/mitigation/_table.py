@@ -27,11 +27,27 @@ KEY_FIGURES: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _ci(f: dict[str, Any] | None) -> str:
+    """``value [low, high]``; a figure without an interval says so, with its ``n`` (a
+    figure of two examples should not read like a settled 50.00)."""
     if not f or f.get("value") is None:
         return "n/a"
     if f.get("ci_low") is None:
-        return f"{f['value']:.2f}"
+        n = f"n={f['n']}, " if f.get("n") is not None else ""
+        return f"{f['value']:.2f} ({n}no CI)"
     return f"{f['value']:.2f} [{f['ci_low']:.2f}, {f['ci_high']:.2f}]"
+
+
+def _direction(row: dict[str, Any]) -> str:
+    """Whether a change moved the figure toward its ideal or away from it (nothing where
+    it has no ideal, or stays as far from it: 40 -> 60 around 50)."""
+    if not row.get("delta") or "toward_ideal" not in row:
+        return ""
+    if row.get("beyond_ci"):
+        return " (toward ideal, > CI half-width)"
+    if row["toward_ideal"]:
+        return " (toward ideal)"
+    ideal, before, after = row["ideal"], row["before"]["value"], row["after"]["value"]
+    return " (away from ideal)" if abs(after - ideal) > abs(before - ideal) else ""
 
 
 def comparison_rows(
@@ -42,12 +58,7 @@ def comparison_rows(
     for bench, metric, group, label in figures:
         for r in comparison.get("benchmarks", {}).get(bench, []):
             if r["metric"] == metric and r["group"] == group:
-                mark = ""
-                if r.get("beyond_ci"):
-                    mark = " (toward ideal, > CI half-width)"
-                elif r.get("toward_ideal"):
-                    mark = " (toward ideal)"
-                delta = "n/a" if r["delta"] is None else f"{r['delta']:+.2f}{mark}"
+                delta = "n/a" if r["delta"] is None else f"{r['delta']:+.2f}{_direction(r)}"
                 rows.append((label, _ci(r["before"]), _ci(r["after"]), delta))
     ppl = comparison.get("perplexity")
     if ppl:
