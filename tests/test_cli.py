@@ -219,6 +219,7 @@ def test_help_shows_each_default_once():
         names: tuple[str, ...] = option(("a", "b"))
         share: str = option("5%", help="a share")
         unset: int | None = option(None, help="a limit")
+        extra: list[str] = option((), append=True, help="repeatable")
         flag: bool = option(False, help="a switch")
 
     text = " ".join(_toy_parser(C).format_help().split())
@@ -227,7 +228,7 @@ def test_help_shows_each_default_once():
     assert "--bare BARE default: 0.5" in text
     assert "--names NAMES [NAMES ...] default: a,b" in text
     assert "a share (default: 5%)" in text  # argparse's % formatting escaped
-    assert "a limit --flag" in text  # None: not set, nothing shown
+    assert "a limit --extra EXTRA repeatable --flag" in text  # not given: nothing shown
     assert "a switch" in text and "a switch (default" not in text
 
 

@@ -12,7 +12,7 @@ How a field becomes an argument:
   says how (``parse``); a ``list``/``tuple`` field takes several values (``nargs``).
 * A field without a default is required; ``positional`` fields take no flag.
 * ``--help`` shows a valued field's default after its help text, unless the text already
-  says it (a default of ``None`` means "not set" and is not shown).
+  says it (a default of ``None`` or an empty list means "not given" and is not shown).
 """
 
 from __future__ import annotations
@@ -98,8 +98,10 @@ def _help(meta: Any, hint: Any, default: Any) -> str | None:
         return text
     if isinstance(default, str) or not isinstance(default, Iterable):
         shown = str(default)
+    elif not default:  # an empty list: nothing given
+        return text
     else:
-        shown = ",".join(map(str, default)) or "none"
+        shown = ",".join(map(str, default))
     shown = shown.replace("%", "%%")  # argparse formats help texts with %
     return f"{text} (default: {shown})" if text else f"default: {shown}"
 
