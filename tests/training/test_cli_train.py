@@ -46,6 +46,8 @@ def test_train_cli_end_to_end_and_resume(tmp_path, corpus, capsys):
     # end-of-text is held back for the first tokens (default 8, capped at --max-new-tokens 4)
     assert report["sampling"] == {"do_sample": False, "max_new_tokens": 4, "min_new_tokens": 4}
     assert all(s["continuation"] for s in samples)
+    first = f'"{samples[0]["prompt"]}" + "{samples[0]["continuation"]}"'
+    assert f"\n  {first}\n" in printed
     AutoModelForCausalLM.from_pretrained(out / "model")
     lm = load_model(out / "model")
     assert lm.model.config.n_layer == 1

@@ -58,6 +58,7 @@ def _print_summary(report: dict[str, Any], model_dir: Path) -> None:
         f"held-out: loss {held['loss']:.4f} nats/token, "
         f"perplexity {held['perplexity']:.2f} ({held['n_tokens']:,} tokens)"
     )
+    print("samples (prompt + greedy continuation):")
     for s in report["samples"][:3]:
-        print(f"  {terminal_text(s['prompt'])}{s['continuation']!r}")
+        print(f'  "{terminal_text(s["prompt"])}" + "{terminal_text(s["continuation"])}"')
     print(f"saved: {model_dir} (fairlm audit --model {model_dir})")
