@@ -17,7 +17,7 @@ DOCS = [
 TERMS = TermLists(
     axes={
         "gender": {"male": ["he", "man"], "female": ["she", "woman"]},
-        "religion": {"muslim": ["Muslim"], "christian": ["Christian"]},
+        "religion": {"muslim": ["Muslim"], "christian": ["Christian"], "jewish": ["Jewish"]},
     },
     occupations=["doctor", "nurse", "pilot"],
     adjectives=["kind"],
@@ -63,6 +63,12 @@ def test_report_json_and_table(report):
     assert data["kind"] == "fairlm.data_audit" and data["cooccurrence"]["window"] == 2
     table = report.to_markdown()
     assert "| gender | male | 3 | 2 | 50.0 |" in table
+    # groups never mentioned: one row per axis, not a row of zeros each
+    assert "| religion | (not mentioned: 1 of 3) | 0 | 0 | |" in table
+    assert "jewish" not in table and "gender | (" not in table
+    assert "| religion | (1 more mentioned) | | | |" in report.to_markdown(top=1)
+    no_gender = audit_corpus(["The Muslim met the Christian."], TERMS).to_markdown()
+    assert "| gender | (not mentioned: all) | 0 | 0 | |" in no_gender
     assert "| kind | 1 | 1 | -0.07 | 0.08 | 1.11 |" in table
 
 

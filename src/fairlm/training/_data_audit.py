@@ -218,7 +218,8 @@ class DataAuditReport:
         }
 
     def to_markdown(self, *, top: int = 10) -> str:
-        """Representation per axis, then the most skewed occupations and adjectives."""
+        """Representation per axis (the ``top`` most mentioned groups; those never
+        mentioned counted in one row), then the most skewed occupations and adjectives."""
         lines = [
             f"{self.n_documents:,} documents, {self.n_words:,} words",
             "",
@@ -227,11 +228,18 @@ class DataAuditReport:
         ]
         for axis, groups in self.representation.items():
             ranked = sorted(groups.items(), key=lambda kv: -kv[1]["mentions"])
-            for group, c in ranked[:top]:
+            mentioned = [(g, c) for g, c in ranked if c["mentions"]]
+            for group, c in mentioned[:top]:
                 lines.append(
                     f"| {axis} | {group} | {int(c['mentions']):,} | {int(c['documents']):,} "
                     f"| {100 * c['share']:.1f} |"
                 )
+            more, absent = len(mentioned) - top, len(groups) - len(mentioned)
+            if more > 0:
+                lines.append(f"| {axis} | ({more} more mentioned) | | | |")
+            if absent:
+                of = f"{absent} of {len(groups)}" if absent < len(groups) else "all"
+                lines.append(f"| {axis} | (not mentioned: {of}) | 0 | 0 | |")
         for title, rows in (("occupation", self.occupations), ("adjective", self.adjectives)):
             defined = [r for r in rows if r["skew_ratio"] is not None]
             if not rows:
