@@ -92,3 +92,35 @@ def test_every_benchmark_runs_on_the_default_model(data_dir, tmp_path, capsys):
         assert b["n_examples"] == 6, name
         head = b["summary"]["headline"]
         assert any(f["metric"] == head for f in b["summary"]["figures"]), name
+
+
+def test_summary_columns_fit_long_names_and_licences_follow():
+    from fairlm.benchmarks._audit import format_summary
+
+    def fig(metric, group, value, n):
+        return {"metric": metric, "group": group, "value": value, "ci_low": None,
+                "ci_high": None, "n": n}  # fmt: skip
+
+    long_metric = "negative_share_religious_ideology"  # 33 characters, BOLD's longest
+    results = {
+        "model": {"name": "m", "dtype": "float32", "prefix_token": "<s>",
+                  "license_note": "M is provided under the M Terms."},
+        "benchmarks": {
+            "bold": {"license": "CC BY-SA 4.0",
+                     "summary": {"figures": [fig(long_metric, "islam", 100.0, 1)]}},
+            "seat": {"license": "CC BY-NC 4.0", "summary": {"figures": [fig("x", "a", 0.5, 2)]}},
+            "crows_pairs": {"license": "CC BY-SA 4.0",
+                            "summary": {"figures": [fig("stereotype_score", "overall", 60.0, 3)]}},
+        },
+    }  # fmt: skip
+    lines = format_summary(results).splitlines()
+    rows = lines[3:6]
+    # every row's value ends in the same column, however long its metric name
+    ends = [row.index(v) + len(v) for row, v in zip(rows, ("100.00", "0.50", "60.00"), strict=True)]
+    assert len(set(ends)) == 1
+    assert rows[0].split() == ["bold", long_metric, "islam", "100.00", "1"]
+    assert lines[6:] == [
+        "model licence: M is provided under the M Terms.",
+        "data licences: CC BY-SA 4.0 (share-alike): bold, crows_pairs; "
+        "CC BY-NC 4.0 (non-commercial): seat",
+    ]

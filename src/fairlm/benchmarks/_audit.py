@@ -382,24 +382,55 @@ def _ci(f: Any) -> str:
 
 
 def format_summary(results: dict[str, Any], *, all_groups: bool = True) -> str:
-    """A plain-text table of every figure in a results dictionary."""
-    lines = []
+    """A plain-text table of every figure in a results dictionary, then the licences
+    that come with the model and the data (where the results name them)."""
     model = results["model"]
-    lines.append(
+    lines = [
         f"model: {terminal_text(model['name'])}  dtype: {model['dtype']}  "
         f"prefix token: {terminal_text(repr(model['prefix_token']))}"
-    )
-    header = f"{'benchmark':<14} {'metric':<30} {'group':<22} {'value':>8}  {'95% CI':<18} {'n':>6}"
-    lines.append(header)
-    lines.append("-" * len(header))
+    ]
+    rows = [
+        # group names come from the data: no control characters reach the terminal
+        (name, terminal_text(f["metric"]), terminal_text(f["group"]), _fmt(f["value"]), _ci(f),
+         "" if f.get("n") is None else str(f["n"]))
+        for name, b in results["benchmarks"].items()
+        for f in b["summary"]["figures"]
+        if all_groups or f["group"] == "overall"
+    ]  # fmt: skip
+    head = ("benchmark", "metric", "group", "value", "95% CI", "n")
+    widths = [max([w, *(len(r[i]) for r in rows)]) for i, w in enumerate((14, 30, 22, 8, 18, 6))]
+    left = (True, True, True, False, True, False)
+    for row in [head, *rows]:
+        cells = [
+            c.ljust(w) if lj else c.rjust(w) for c, w, lj in zip(row, widths, left, strict=True)
+        ]
+        lines.append(" ".join(cells[:4]) + "  " + " ".join(cells[4:]))
+        if row is head:
+            lines.append("-" * len(lines[-1]))
+    return "\n".join(lines + _licence_lines(results))
+
+
+def _licence_terms(licence: str) -> str:
+    """What a Creative Commons licence asks beyond attribution, in words."""
+    terms = [word for code, word in (("-NC", "non-commercial"), ("-SA", "share-alike"))
+             if code in licence.upper()]  # fmt: skip
+    return f" ({', '.join(terms)})" if terms else ""
+
+
+def _licence_lines(results: dict[str, Any]) -> list[str]:
+    """The model's terms (where it has its own) and each data licence with the benchmarks
+    under it."""
+    lines = []
+    note = results["model"].get("license_note")
+    if note:
+        lines.append(f"model licence: {terminal_text(note)}")
+    by_licence: dict[str, list[str]] = {}
     for name, b in results["benchmarks"].items():
-        for f in b["summary"]["figures"]:
-            if not all_groups and f["group"] != "overall":
-                continue
-            n = "" if f.get("n") is None else str(f["n"])
-            # group names come from the data: no control characters reach the terminal
-            metric, group = terminal_text(f["metric"]), terminal_text(f["group"])
-            lines.append(
-                f"{name:<14} {metric:<30} {group:<22} {_fmt(f['value']):>8}  {_ci(f):<18} {n:>6}"
-            )
-    return "\n".join(lines)
+        if b.get("license"):
+            by_licence.setdefault(b["license"], []).append(name)
+    if by_licence:
+        held = "; ".join(
+            f"{lic}{_licence_terms(lic)}: {', '.join(names)}" for lic, names in by_licence.items()
+        )
+        lines.append(f"data licences: {terminal_text(held)}")
+    return lines
