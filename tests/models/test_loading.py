@@ -121,6 +121,40 @@ def test_generate_command(tiny_gpt2_dir, capsys):
     assert capsys.readouterr().out.startswith("The doctor")
 
 
+def test_generate_command_reads_a_file_and_writes_jsonl(tiny_gpt2_dir, tmp_path, capsys):
+    """Prompts from the command line, then a .jsonl file's 'prompt' (or 'text') fields;
+    the greedy continuations equal transformers' own ``generate`` on the same model."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    src = tmp_path / "prompts.jsonl"
+    src.write_text('{"prompt": "The nurse said"}\n\n{"text": "My neighbour is", "id": 7}\n')
+    out = tmp_path / "gen.jsonl"
+    argv = ["generate", "The doctor", "--file", str(src), "-o", str(out),
+            "--model", str(tiny_gpt2_dir), "--max-new-tokens", "5"]  # fmt: skip
+    assert main(argv) == 0
+    assert "wrote 3 continuations" in capsys.readouterr().err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    prompts = ["The doctor", "The nurse said", "My neighbour is"]
+    assert [(r["prompt"], r["sample"]) for r in rows] == [(p, 0) for p in prompts]
+    tok = AutoTokenizer.from_pretrained(tiny_gpt2_dir)
+    model = AutoModelForCausalLM.from_pretrained(tiny_gpt2_dir).eval()
+    for r in rows:
+        ids = tok(r["prompt"], return_tensors="pt").input_ids
+        with torch.no_grad():
+            new = model.generate(ids, max_new_tokens=5, do_sample=False,
+                                 pad_token_id=tok.eos_token_id)[0, ids.shape[1]:]  # fmt: skip
+        assert r["continuation"] == tok.decode(new, skip_special_tokens=True)
+    # sampled: two per prompt, the library's texts for the same seed
+    argv += ["--sample", "--num-samples", "2", "--seed", "3"]
+    assert main(argv) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    lm = load_model(tiny_gpt2_dir)
+    want = lm.generate(prompts, max_new_tokens=5, do_sample=True, top_p=0.95,
+                       num_return_sequences=2, seed=3)  # fmt: skip
+    assert [r["continuation"] for r in rows] == [t for texts in want for t in texts]
+    assert [r["sample"] for r in rows] == [0, 1] * 3
+
+
 @pytest.mark.integration
 def test_default_model_score_equals_transformers_forward(smollm2, tmp_path, capsys):
     """`fairlm score` on smollm2-135m == a direct transformers forward pass."""

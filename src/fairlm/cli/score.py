@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from fairlm._config import option
 from fairlm.cli._flags import add_options, config_from_args
+from fairlm.cli._texts import read_texts
 from fairlm.models._options import ModelOptions
 
 
@@ -39,51 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_options(parser, ScoreOptions)
 
 
-def _read_texts(opts: ScoreOptions) -> list[str]:
-    from fairlm.errors import FairlmError
-
-    texts = list(opts.text)
-    name = "standard input" if opts.file == "-" else opts.file
-    if opts.file:
-        try:
-            if opts.file == "-":  # bytes, decoded strictly (the locale may not be UTF-8)
-                raw = getattr(sys.stdin, "buffer", None)
-                data = (
-                    raw.read()
-                    if raw is not None
-                    else sys.stdin.read().encode("utf-8", "surrogateescape")
-                )
-            else:
-                with open(opts.file, "rb") as stream:
-                    data = stream.read()
-            lines = data.decode("utf-8-sig").splitlines()
-        except OSError as exc:
-            raise FairlmError(f"cannot read {opts.file}: {exc.strerror}") from exc
-        except UnicodeDecodeError as exc:
-            raise FairlmError(
-                f"{name} is not valid UTF-8 ({exc.reason} at byte {exc.start}); "
-                "convert it first, e.g. iconv -f latin1 -t utf-8"
-            ) from exc
-        if opts.file.endswith(".jsonl"):
-            for n, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    texts.append(json.loads(line)["text"])
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise FairlmError(
-                        f"{opts.file} line {n}: expected a JSON object with a 'text' field ({exc})"
-                    ) from exc
-        else:
-            texts.extend(line for line in lines if line.strip())
-        if not texts:
-            what = "is empty" if not lines else "holds only blank lines"
-            raise FairlmError(f"{name} {what}: no texts to score (one text per line)")
-    if not texts:
-        raise FairlmError("no texts to score: give a FILE (- for standard input) or --text")
-    return texts
-
-
 def run(args: argparse.Namespace) -> int:
     from fairlm._io import atomic_write_text
     from fairlm.models._protocols import get_protocol
@@ -93,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from fairlm._io import check_writable
 
         check_writable(opts.output, what="--output")  # before loading the model
-    texts = _read_texts(opts)
+    texts = read_texts(opts.file, opts.text, fields=("text",), what="texts to score")
     proto = get_protocol(opts.protocol)
     lm = opts.load_model()
     lps = lm.token_logprobs(texts, first_token=proto.first_token, progress="scoring")

@@ -311,7 +311,7 @@ class LanguageModel(ScoringLM):
             self._check_length(i, len(t))
         out: np.ndarray | None = None
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        bar = _progress_bar(len(ids), progress)
+        bar = _progress_bar(len(ids), progress, unit="text")
         body = self.model.get_decoder() if hasattr(self.model, "get_decoder") else None
         body = body or self.model.base_model
         with torch.inference_mode():
@@ -414,7 +414,7 @@ class LanguageModel(ScoringLM):
         """Token ids through fairlm's generation engine, decoded."""
         from fairlm.models import _generation
 
-        bar = _progress_bar(len(ids) * samples, progress)
+        bar = _progress_bar(len(ids) * samples, progress, unit="text")
         try:
             with self._generation_context():
                 out = _generation.generate_tokens(
@@ -534,7 +534,7 @@ class LanguageModel(ScoringLM):
         tok = self.tokenizer
         bs = batch_size or min(self.batch_size, 16)
         results: list[list[str]] = []
-        bar = _progress_bar(len(texts), progress)
+        bar = _progress_bar(len(texts), progress, unit="prompt")
         old_side = tok.padding_side
         tok.padding_side = "left"
         if tok.pad_token is None:
@@ -605,13 +605,13 @@ def _common_prefixes(ids: list[list[int]], groups: Sequence[Any] | None) -> list
     return common
 
 
-def _progress_bar(total: int, progress: bool | str):
+def _progress_bar(total: int, progress: bool | str, unit: str = "tok"):
     if not progress or total <= 0:
         return None
     from fairlm._progress import progress_bar
 
     desc = progress if isinstance(progress, str) else "scoring"
-    return progress_bar(total=total, desc=desc, unit="tok", leave=False)
+    return progress_bar(total=total, desc=desc, unit=unit, leave=False)
 
 
 def _check_sampling(
