@@ -1,5 +1,6 @@
-"""Shared measuring helpers: a whole command's wall time and peak memory, and this
-machine's matrix-multiply rate (the yardstick for model FLOP/s)."""
+"""Shared measuring helpers: a whole command's wall time and peak memory, this
+machine's matrix-multiply rate (the yardstick for model FLOP/s), and what the machine
+is (printed with every timing)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ _WRAP = (
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
     "sys.exit(r.returncode)"
 )
+
+
+def machine() -> str:
+    """The CPU the timings are taken on, in one line: model, cores, features, versions."""
+    from fairlm._environment import environment
+
+    env = environment()
+    cpu, pkgs = env["cpu"], env["packages"]
+    has = ", ".join(name for name, present in cpu["features"].items() if present)
+    return (
+        f"{cpu['model']}, {cpu['logical_cores']} cores ({has}); "
+        f"torch {pkgs['torch']}, transformers {pkgs['transformers']}"
+    )
 
 
 def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:

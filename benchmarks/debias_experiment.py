@@ -47,6 +47,7 @@ import time
 from pathlib import Path
 
 from _contest_table import contest_tables  # benchmarks/_contest_table.py
+from _measure import machine  # benchmarks/_measure.py
 
 ALL_METHODS = "cda,adversarial,constraint,finetune,leace,sentence-debias,inlp,self-debias"
 TRAINING_FREE = ("leace", "sentence-debias", "inlp", "self-debias")
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         log = _logger(out / "experiment.log")
         texts = _corpus(args)
         log(f"contest: {args.model}, {len(texts)} texts of {args.corpus}, methods {methods}")
-        log(f"machine: {_machine()}")
+        log(f"machine: {machine()}")
         t0 = time.perf_counter()
         for method in methods:
             try:
@@ -145,14 +146,6 @@ def _logger(path: Path):
         handle.flush()
 
     return log
-
-
-def _machine() -> str:
-    """The CPU the timings were taken on: model name, cores, torch's vector unit."""
-    from fairlm.models._capabilities import cpu_info
-
-    cpu = cpu_info()
-    return f"{cpu['model']}, {cpu['logical_cores']} cores, {cpu.get('torch_capability', '?')}"
 
 
 def baseline_method(out: Path, methods: list[str]) -> str:
@@ -267,7 +260,7 @@ def run_method(args, method: str, texts: list[str], out: Path, first: str, log) 
         (folder / "probe.json").write_text(json.dumps(probe, indent=2), encoding="utf-8")
         timing = {"debias_s": round(seconds, 1), "settings": settings,
                   "training_s": (comparison.get("training") or {}).get("wall_time_s"),
-                  "machine": _machine()}  # fmt: skip
+                  "machine": machine()}  # fmt: skip
         (folder / "timing.json").write_text(json.dumps(timing, indent=2), encoding="utf-8")
         log(f"{method}: done in {seconds:.0f} s")
 

@@ -75,13 +75,9 @@ def main() -> None:
         score_one(args.model, *args.child)
         return
     import numpy as np
+    from _measure import machine  # benchmarks/_measure.py
 
-    from fairlm._environment import environment
-
-    env = environment()
-    cpu = env["cpu"]
-    print(f"CPU: {cpu['model']}, {cpu['logical_cores']} cores; features: {cpu['features']}")
-    print(f"torch {env['packages']['torch']}, transformers {env['packages']['transformers']}")
+    print(f"machine: {machine()}")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.paths.split(","):

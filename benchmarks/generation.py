@@ -29,7 +29,7 @@ import tempfile
 import time
 
 import torch
-from _measure import gemm_flops, run_timed  # benchmarks/_measure.py
+from _measure import gemm_flops, machine, run_timed  # benchmarks/_measure.py
 
 
 def bold_prompts(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -114,12 +114,9 @@ def main() -> None:
     ap.add_argument("--full-bold", action="store_true")
     args = ap.parse_args()
 
-    from fairlm._environment import environment
     from fairlm.models import load_model
 
-    env = environment()
-    print(f"CPU: {env['cpu']['model']}, features {env['cpu']['features']}")
-    print(f"torch {env['packages']['torch']}, transformers {env['packages']['transformers']}")
+    print(f"machine: {machine()}")
     lm = load_model(args.model, dtype=args.dtype)
     print(f"engine: {lm.describe()['engine']['products']}")
     prompts, keys = bold_prompts(args.prompts)
