@@ -12,7 +12,6 @@ from typing import Literal
 from fairlm._config import ConfigError, comma_list, option, option_of
 from fairlm.mitigation._guard import GUARD_BENCHMARKS
 from fairlm.mitigation._method import Method
-from fairlm.models._builtin import DEFAULT_MODEL
 from fairlm.models._options import ModelOptions
 from fairlm.training import TrainingOptions
 
@@ -121,11 +120,7 @@ class DebiasConfig(TrainingOptions):
         group="training",
         help="do not write report.html (before/after side by side) in --output-dir",
     )
-    model: str = option(
-        DEFAULT_MODEL,
-        group="model",
-        help=f"built-in name, local folder, .gguf file or hub id (default: {DEFAULT_MODEL})",
-    )
+    model: str = option_of(ModelOptions, "model")
     dtype: Literal["float32", "bfloat16", "float16"] = option(
         "float32", group="model", help="the model is loaded, trained and audited in this type"
     )
