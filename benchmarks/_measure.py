@@ -18,15 +18,17 @@ _WRAP = (
 
 
 def machine() -> str:
-    """The CPU the timings are taken on, in one line: model, cores, features, versions."""
+    """The CPU the timings are taken on, in one line: model, cores, features, torch's
+    vector unit and threads, versions."""
     from fairlm._environment import environment
 
     env = environment()
     cpu, pkgs = env["cpu"], env["packages"]
     has = ", ".join(name for name, present in cpu["features"].items() if present)
     return (
-        f"{cpu['model']}, {cpu['logical_cores']} cores ({has}); "
-        f"torch {pkgs['torch']}, transformers {pkgs['transformers']}"
+        f"{cpu['model']}, {cpu['logical_cores']} cores ({has}); torch {pkgs['torch']} "
+        f"(vector unit {cpu.get('torch_capability')}, {cpu.get('torch_threads')} threads), "
+        f"transformers {pkgs['transformers']}"
     )
 
 
