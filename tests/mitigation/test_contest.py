@@ -73,7 +73,9 @@ def test_contest_runs_in_pieces_through_its_archive(contest, tiny_gpt2_dir, data
     from fairlm.models._capabilities import cpu_info
 
     timing = json.loads((archive / "leace" / "timing.json").read_text())
-    assert timing["machine"].startswith(f"{cpu_info()['model']}, {os.cpu_count()} cores, ")
+    cpu = cpu_info()
+    assert timing["machine"].startswith(f"{cpu['model']}, {os.cpu_count()} cores (")
+    assert f"(vector unit {cpu['torch_capability']}, " in timing["machine"]
     assert f"machine: {timing['machine']}" in log
     md = (archive / "summary.md").read_text(encoding="utf-8")
     assert f"| leace | {timing['debias_s'] / 60:.1f} | - | {timing['machine']} |" in md
