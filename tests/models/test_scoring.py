@@ -314,3 +314,47 @@ def test_onednn_projection_matches_torch_linear_in_both_dtypes():
             want = layer(x)
         assert got.dtype == dtype and got.shape == want.shape
         torch.testing.assert_close(got.float(), want.float(), atol=tol, rtol=0)
+
+
+def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm):
+    """A long opening (a few-shot primer; one context asked in several option orders)
+    shared by branches that do not fit one row with it: the row grows up to a pass's
+    tokens instead of repeating the opening in a row per branch, so every node is
+    computed once; the scores are the same."""
+    p = tiny_lm.prefix_token_id
+    primer = tuple(tiny_lm.tokenize(" ".join([TEXTS[3], TEXTS[0], TEXTS[2]])))
+    branches = [tuple(tiny_lm.tokenize(" " + TEXTS[i])) for i in (0, 2, 5, 1)]
+    reqs = [Request((p, *primer), b, len(primer) + 1) for b in branches]
+    openings = {tuple((r.prefix + r.suffix)[:k]) for r in reqs for k in range(1, r.length)}
+    longest_branch = max(map(len, branches))
+    assert len(primer) > 2 * longest_branch  # so each branch's row would mostly repeat it
+
+    def run(max_batch_tokens):
+        stats: dict[str, int] = {}
+        out = score_requests(tiny_lm.model, reqs, row_tokens=longest_branch + 2,
+                             max_batch_tokens=max_batch_tokens, stats=stats)  # fmt: skip
+        for r, got in zip(reqs, out, strict=True):
+            want = direct_logprobs(tiny_lm.model, [*r.prefix, *r.suffix])[r.score_from - 1 :]
+            np.testing.assert_allclose(got, want, atol=1e-4)
+        return stats["forward_tokens"]
+
+    assert run(max_batch_tokens=768) == len(openings)  # one row: each opening once
+    # a pass no longer than a row leaves no room to grow: the primer is computed again
+    assert run(max_batch_tokens=longest_branch + 2) > len(openings) + len(primer)
+
+
+def test_pack_rows_grows_only_where_that_spares_more_than_it_adds():
+    from fairlm.models._engine import Trie, pack_rows
+
+    trie = Trie()
+    opening = list(range(100, 140))  # 40 shared nodes
+    for b in range(3):
+        trie.insert([*opening, *range(10 * b, 10 * b + 8)])  # three branches of 8
+    assert [len(r) for r in pack_rows(trie, cap=20)] == [48, 48, 48]  # repeats: old rule
+    assert [len(r) for r in pack_rows(trie, cap=20, limit=60)] == [56, 8 + 40]  # up to 60
+    assert [len(r) for r in pack_rows(trie, cap=20, limit=100)] == [64]  # every node once
+    short = Trie()
+    for b in range(3):
+        short.insert([7, *range(10 * b, 10 * b + 15)])  # one shared node, branches of 15
+    # repeating one node costs less than a branch adds: rows stay near cap
+    assert [len(r) for r in pack_rows(short, cap=20, limit=100)] == [16, 16, 16]

@@ -10,7 +10,9 @@ context's opening, and every sentence under the bias-bench protocol shares the l
 prefix token.
 
 The trie is laid out as packed rows of about ``row_tokens`` nodes (depth-first, so
-neighbouring sentences share ancestors; a row repeats the ancestors of its first node),
+neighbouring sentences share ancestors; a row repeats the ancestors of its first node,
+or grows up to a forward pass's tokens where those ancestors are a long opening its
+units share: TruthfulQA's few-shot primer, a CBBQ context asked in three option orders),
 with a custom attention mask (a node sees its ancestors and itself) and explicit
 position ids (a node's depth). Rows of similar length are batched, so almost no padding
 is computed; the vocabulary projection and log-softmax run once per node whose next
@@ -549,7 +551,7 @@ class Trie:
         return order, index, size
 
 
-def pack_rows(trie: Trie, cap: int) -> list[list[int]]:
+def pack_rows(trie: Trie, cap: int, limit: int | None = None) -> list[list[int]]:
     """Lay the trie out as rows of about ``cap`` nodes, each row closed under ancestors.
 
     Subtrees of at most ``cap`` nodes are the units; a bigger subtree's root is not a unit
@@ -557,7 +559,12 @@ def pack_rows(trie: Trie, cap: int) -> list[list[int]]:
     depth-first order and appended to the current row with whichever of their ancestors
     it lacks, so neighbouring units (sentences with the same opening words) share those
     ancestors; a unit that does not fit starts a new row, which repeats its ancestors.
+    Where that repetition would cost at least as many nodes as the unit adds to the
+    current row (a long shared opening: a few-shot primer, a context asked about in
+    several option orders), the row grows instead, up to ``limit`` nodes (default
+    ``cap``: never).
     """
+    limit = max(cap, limit or cap)
     order, index, size = trie.preorder()
     units: list[int] = []
     stack = list(reversed(trie.roots.values()))
@@ -573,7 +580,10 @@ def pack_rows(trie: Trie, cap: int) -> list[list[int]]:
     for u in units:
         body = order[index[u] : index[u] + size[u]]
         missing = _missing_ancestors(trie, u, seen)
-        if row and len(row) + len(missing) + len(body) > cap:
+        adds = len(missing) + len(body)
+        repeats = trie.depth[u] - len(missing)  # ancestors a new row would compute again
+        grow = repeats >= adds and len(row) + adds <= limit
+        if row and len(row) + adds > cap and not grow:
             rows.append(row)
             row, seen = [], set()
             missing = _missing_ancestors(trie, u, seen)
@@ -608,7 +618,9 @@ def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> 
         nodes = trie.insert(seq[:-1])
         slots.append((i, [trie.key(nodes[t - 1], seq[t]) for t in range(r.score_from, len(seq))]))
     values = np.full(len(trie.key_node), np.nan)
-    rows = pack_rows(trie, max(row_tokens, 1))
+    # a row grows past row_tokens, up to one pass, where that spares repeating a long
+    # opening (see pack_rows)
+    rows = pack_rows(trie, max(row_tokens, 1), cfg.max_batch_tokens)
     lengths = [len(row) for row in rows]
     order = sorted(range(len(rows)), key=lambda k: lengths[k])
     big = _Batching(batch_size=1 << 30, max_batch_tokens=cfg.max_batch_tokens)
