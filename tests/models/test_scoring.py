@@ -316,7 +316,7 @@ def test_onednn_projection_matches_torch_linear_in_both_dtypes():
         torch.testing.assert_close(got.float(), want.float(), atol=tol, rtol=0)
 
 
-def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm):
+def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm, monkeypatch):
     """A long opening (a few-shot primer; one context asked in several option orders)
     shared by branches that do not fit one row with it: the row grows up to a pass's
     tokens instead of repeating the opening in a row per branch, so every node is
@@ -341,6 +341,9 @@ def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm):
     assert run(max_batch_tokens=768) == len(openings)  # one row: each opening once
     # a pass no longer than a row leaves no room to grow: the primer is computed again
     assert run(max_batch_tokens=longest_branch + 2) > len(openings) + len(primer)
+    # nor does the cap on a row's length, whatever the pass
+    monkeypatch.setattr(_engine, "_ROW_LIMIT", longest_branch + 2)
+    assert run(max_batch_tokens=768) > len(openings) + len(primer)
 
 
 def test_pack_rows_grows_only_where_that_spares_more_than_it_adds():
