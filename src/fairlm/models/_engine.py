@@ -11,8 +11,9 @@ prefix token.
 
 The trie is laid out as packed rows of about ``row_tokens`` nodes (depth-first, so
 neighbouring sentences share ancestors; a row repeats the ancestors of its first node,
-or grows up to a forward pass's tokens where those ancestors are a long opening its
-units share: TruthfulQA's few-shot primer, a CBBQ context asked in three option orders),
+or grows up to a forward pass's tokens (at most ``_ROW_LIMIT``) where those ancestors
+are a long opening its units share: TruthfulQA's few-shot primer, a CBBQ context asked
+in three option orders),
 with a custom attention mask (a node sees its ancestors and itself) and explicit
 position ids (a node's depth). Rows of similar length are batched, so almost no padding
 is computed; the vocabulary projection and log-softmax run once per node whose next
