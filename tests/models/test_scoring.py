@@ -316,11 +316,18 @@ def test_onednn_projection_matches_torch_linear_in_both_dtypes():
         torch.testing.assert_close(got.float(), want.float(), atol=tol, rtol=0)
 
 
-def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm, monkeypatch):
+@pytest.mark.parametrize("mode", ["auto", "portable"])
+def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm, monkeypatch, mode):
     """A long opening (a few-shot primer; one context asked in several option orders)
     shared by branches that do not fit one row with it: the row grows up to a pass's
     tokens instead of repeating the opening in a row per branch, so every node is
-    computed once; the scores are the same."""
+    computed once; the scores are the same, on the fast path this machine was probed
+    to run (oneDNN even for this small job) and on the portable one."""
+    from fairlm.models._plan import plan_engine
+
+    plan = plan_engine("float32", mode=mode)
+    assert (mode == "portable") == (plan.path == "portable")
+    monkeypatch.setattr(_engine, "_FAST_MIN_TOKENS", 0)
     p = tiny_lm.prefix_token_id
     primer = tuple(tiny_lm.tokenize(" ".join([TEXTS[3], TEXTS[0], TEXTS[2]])))
     branches = [tuple(tiny_lm.tokenize(" " + TEXTS[i])) for i in (0, 2, 5, 1)]
@@ -332,7 +339,8 @@ def test_rows_grow_rather_than_repeat_a_long_shared_opening(tiny_lm, monkeypatch
     def run(max_batch_tokens):
         stats: dict[str, int] = {}
         out = score_requests(tiny_lm.model, reqs, row_tokens=longest_branch + 2,
-                             max_batch_tokens=max_batch_tokens, stats=stats)  # fmt: skip
+                             max_batch_tokens=max_batch_tokens, stats=stats,
+                             plan=plan)  # fmt: skip
         for r, got in zip(reqs, out, strict=True):
             want = direct_logprobs(tiny_lm.model, [*r.prefix, *r.suffix])[r.score_from - 1 :]
             np.testing.assert_allclose(got, want, atol=1e-4)
