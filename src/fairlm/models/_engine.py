@@ -622,10 +622,8 @@ def _score_packed(fwd, requests, results, cfg, row_tokens, pad_id, progress) -> 
         nodes = trie.insert(seq[:-1])
         slots.append((i, [trie.key(nodes[t - 1], seq[t]) for t in range(r.score_from, len(seq))]))
     values = np.full(len(trie.key_node), np.nan)
-    # a row grows past row_tokens, up to one pass, where that spares repeating a long
-    # opening (see pack_rows); not past _ROW_LIMIT, as its attention grows as its square
-    limit = min(cfg.max_batch_tokens, _ROW_LIMIT)
-    rows = pack_rows(trie, max(row_tokens, 1), limit)
+    # a row may grow past row_tokens (see pack_rows), within one pass and _ROW_LIMIT
+    rows = pack_rows(trie, max(row_tokens, 1), min(cfg.max_batch_tokens, _ROW_LIMIT))
     lengths = [len(row) for row in rows]
     order = sorted(range(len(rows)), key=lambda k: lengths[k])
     big = _Batching(batch_size=1 << 30, max_batch_tokens=cfg.max_batch_tokens)
