@@ -32,6 +32,7 @@ __all__ = [
     "ensure_dir",
     "give_usual_modes",
     "owned_target",
+    "not_utf8",
     "read_utf8",
     "write_jsonl",
     "write_owned_text",
@@ -49,9 +50,15 @@ def read_utf8(path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise DataError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-            f"{exc.start}); save the file as UTF-8"
+            f"{path}:{line}: {not_utf8(exc, f'offset {exc.start}')}; save the file as UTF-8"
         ) from None
+
+
+def not_utf8(exc: UnicodeDecodeError, at: str | None = None) -> str:
+    """How every reader says a text is not UTF-8: the first byte that is not, and where
+    it is in the reader's terms (``at``: "offset 28", "column 7")."""
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return f"not UTF-8 text (byte 0x{byte}{f' at {at}' if at else ''})"
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

@@ -121,7 +121,7 @@ def test_metrics_json_read_only_or_a_folder(tmp_path, capsys):
 def test_score_non_utf8_stdin(tiny_gpt2_dir):
     proc = _run("score", "-", "--model", str(tiny_gpt2_dir), stdin=b"hi \xff")
     line = _sub_one_line(proc)
-    assert "standard input is not valid UTF-8 (invalid start byte at byte 3)" in line
+    assert "standard input:1: not UTF-8 text (byte 0xff at offset 3)" in line
 
 
 def test_score_file_of_blank_lines(no_model, tmp_path, capsys):
@@ -341,6 +341,6 @@ def test_an_undecodable_file_anywhere_is_a_one_line_error(monkeypatch, capsys):
 
     monkeypatch.setattr(score, "run", fail)
     assert _one_line(capsys, ["score", "--text", "x"]) == (
-        "fairlm score: error: an input file is not UTF-8 text (byte 0xff at offset 2 of what "
+        "fairlm score: error: an input file: not UTF-8 text (byte 0xff at offset 2 of what "
         "was read); fairlm reads text as UTF-8: save the file as UTF-8"
     )

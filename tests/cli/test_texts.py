@@ -29,7 +29,7 @@ def test_lines_and_jsonl_fields(tmp_path):
         (b'{"prompt": 3}\n', "line 1: the 'prompt' or 'text' field must be text, not 3"),
         (b'{"p": "x"}\n', "line 1: expected a JSON object with a 'prompt' or 'text' field"),
         (b'["x"]\n', "line 1: expected a JSON object"),
-        (b"caf\xe9\n", "is not valid UTF-8 (invalid continuation byte at byte 3)"),
+        (b"caf\xe9\n", ":1: not UTF-8 text (byte 0xe9 at offset 3)"),
     ],
 )
 def test_refusals_name_the_file_and_line(tmp_path, content, message):

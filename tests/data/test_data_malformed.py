@@ -83,7 +83,7 @@ def test_crows_csv_invalid_utf8(tmp_path):
         tmp_path / "c.csv",
         (HEADER + ROW.format(i=0)).encode() + b'1,"caf\xe9",x,stereo,g,[],a,[]\n',
     )
-    with pytest.raises(DataError, match=r"c\.csv:3: not valid UTF-8 \(byte 0xe9 at column 7\)"):
+    with pytest.raises(DataError, match=r"c\.csv:3: not UTF-8 text \(byte 0xe9 at column 7\)"):
         read_crows_pairs(path)
 
 
@@ -222,7 +222,7 @@ def test_holistic_bias_malformed(tmp_path):
     with pytest.raises(DataError, match=r"nouns\.json: female\[0\] must be \[singular, plural\]"):
         read_holistic_bias(folder, version="v1.1")
     _write(folder / "nouns.json", b"\xff\xfe")
-    with pytest.raises(DataError, match=r"nouns\.json:1: not valid UTF-8"):
+    with pytest.raises(DataError, match=r"nouns\.json:1: not UTF-8 text \(byte 0xff at column 1\)"):
         read_holistic_bias(folder, version="v1.1")
 
 

@@ -182,3 +182,11 @@ def test_memory_does_not_grow_with_rows(tmp_path):
 
     small, big = peak(20_000), peak(200_000)
     assert big < 1.5 * small + 200_000, (small, big)
+
+
+def test_a_file_in_another_encoding_is_one_line(tmp_path):
+    f = tmp_path / "latin1.csv"
+    f.write_bytes("y,p,g\n1,1,Zo\u00eb\n".encode("latin-1"))
+    with pytest.raises(DataError) as exc:
+        group_metrics_from_csv(f, y_true="y", y_pred="p", groups=["g"])
+    assert str(exc.value) == f"{f}: not UTF-8 text (byte 0xeb); save the file as UTF-8."

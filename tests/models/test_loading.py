@@ -108,7 +108,7 @@ def test_score_command_errors_are_one_line(tiny_gpt2_dir, tmp_path, capsys):
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe bad")
     assert main(["score", str(binary), "--model", str(tiny_gpt2_dir)]) == 2
-    assert "not valid UTF-8" in capsys.readouterr().err
+    assert "bin.txt:1: not UTF-8 text (byte 0xff at offset 0)" in capsys.readouterr().err
     assert main(["score", "--text", "hi", "--model", "smolm2-135m"]) == 2
     assert "smollm2-135m" in capsys.readouterr().err
 

@@ -51,7 +51,7 @@ def test_unreadable_files_are_skipped_and_counted(tmp_path):
     assert list(iter_corpus([tmp_path, tmp_path / "missing.txt"], stats=stats)) == ["fine"]
     assert stats.files_skipped == 3
     reasons = {os.path.basename(s["path"]): s["reason"] for s in stats.skipped}
-    assert "not UTF-8" in reasons["bad.txt"]
+    assert reasons["bad.txt"] == "not UTF-8 text (byte 0xff)"
     assert "no column 'text'" in reasons["cols.csv"] and "'a', 'b'" in reasons["cols.csv"]
     assert reasons["missing.txt"] == "no such file or folder"
 

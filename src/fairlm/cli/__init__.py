@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from fairlm import __version__
 from fairlm._config import ConfigError
+from fairlm._io import not_utf8
 from fairlm.errors import FairlmError
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -69,11 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file or folder the user named: missing, read-only, disk full
         return _error(args.command, _os_error_text(exc))
     except UnicodeDecodeError as exc:  # a text file the user named, in another encoding
-        byte = exc.object[exc.start : exc.start + 1].hex()
+        where = f"offset {exc.start} of what was read"
         return _error(
             args.command,
-            f"an input file is not UTF-8 text (byte 0x{byte} at offset {exc.start} of what "
-            "was read); fairlm reads text as UTF-8: save the file as UTF-8",
+            f"an input file: {not_utf8(exc, where)}; fairlm reads text as UTF-8: save the "
+            "file as UTF-8",
         )
     except KeyboardInterrupt:
         print(f"fairlm {args.command}: interrupted", file=sys.stderr)

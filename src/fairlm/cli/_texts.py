@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from fairlm._io import not_utf8
 from fairlm.errors import FairlmError
 
 __all__ = ["read_texts"]
@@ -53,8 +54,9 @@ def _lines(file: str) -> list[str]:
     except OSError as exc:
         raise FairlmError(f"cannot read {file}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
         raise FairlmError(
-            f"{name} is not valid UTF-8 ({exc.reason} at byte {exc.start}); "
+            f"{name}:{line}: {not_utf8(exc, f'offset {exc.start}')}; "
             "convert it first, e.g. iconv -f latin1 -t utf-8"
         ) from exc
 

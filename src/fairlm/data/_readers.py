@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from fairlm._io import not_utf8
 from fairlm.errors import DataError
 
 __all__ = [
@@ -49,7 +50,7 @@ def iter_lines(path: Path, *, keepends: bool = False) -> Iterator[tuple[int, str
                 raise data_error(
                     path,
                     lineno,
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
+                    not_utf8(exc, f"column {exc.start + 1}"),
                 ) from None
             yield lineno, text if keepends else text.rstrip("\r\n")
     if empty:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from fairlm._io import not_utf8
 from fairlm._registry import did_you_mean
 from fairlm.errors import DataError
 from fairlm.metrics._errors import MetricsError
@@ -252,9 +253,7 @@ class _Guarded:
         try:
             return next(self._reader)
         except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{self._path} is not UTF-8 text ({exc.reason} at byte {exc.start})."
-            ) from None
+            raise DataError(f"{self._path}: {not_utf8(exc)}; save the file as UTF-8.") from None
         except csv.Error as exc:
             raise DataError(f"{self._path} is not a valid CSV file: {exc}.") from None
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from fairlm._io import not_utf8
 from fairlm.training._errors import CorpusError
 
 __all__ = ["CollectStats", "iter_corpus", "TEXT_UNITS"]
@@ -86,7 +87,7 @@ class _NoColumn(Exception):
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, UnicodeDecodeError):
-        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+        return not_utf8(exc)
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
     return str(exc)
