@@ -51,102 +51,172 @@ def test_greedy_equals_transformers_generate_token_for_token(folder, rows, reque
         assert g[0] == _hf_greedy(lm.model, p, 14, eos[0] if eos else None)
 
 
-def _reference_sample(logits, uniform, *, temperature, top_k, top_p):
-    """Hugging Face's warpers on the whole sorted vocabulary (temperature, top-k, then
-    top-p removing tokens whose ascending cumulative probability is <= 1 - top_p), then
-    the inverse of the kept tokens' cumulative distribution, most likely first."""
+def _hf_kept(logits: torch.Tensor, *, temperature: float, top_k: int, top_p: float):
+    """Hugging Face's warpers on the whole sorted vocabulary, in float64: temperature,
+    top-k, then top-p removing tokens whose ascending cumulative probability is <= 1 -
+    top_p (ties: a stable sort, the smaller id ranked as the more likely). The tokens'
+    probabilities before top-p, and which tokens top-p keeps."""
     scores = logits.double() / temperature
     if top_k:
         kth = torch.topk(scores, top_k).values[-1]
         scores = torch.where(scores < kth, -torch.inf, scores)
-    asc, asc_idx = torch.sort(scores)
-    cum = torch.softmax(asc, -1).cumsum(-1)
-    remove = cum <= 1 - top_p
-    remove[-1] = False
-    scores[asc_idx[remove]] = -torch.inf
     probs = torch.softmax(scores, -1)
     desc = torch.argsort(probs, descending=True, stable=True)
-    cdf = probs[desc].cumsum(-1)
-    return int(desc[int(torch.searchsorted(cdf, uniform * cdf[-1], right=True))])
+    asc = desc.flip(0)
+    remove = torch.softmax(scores[asc], -1).cumsum(-1) <= 1 - top_p
+    remove[-1] = False
+    kept = torch.ones_like(probs, dtype=torch.bool)
+    kept[asc[remove]] = False
+    return probs, kept
+
+
+def _reference_sample(logits, gen, *, temperature, top_k, top_p):
+    """The documented draw, written plainly. With top-k: the inverse of the kept tokens'
+    cumulative distribution, most likely first, at one uniform number. Without: draw a
+    candidate from the whole distribution (its cumulative distribution in token-id
+    order) until top-p keeps one."""
+    probs, kept = _hf_kept(logits, temperature=temperature, top_k=top_k, top_p=top_p)
+    if top_k:
+        nucleus = torch.where(kept, probs, 0.0)
+        desc = torch.argsort(nucleus, descending=True, stable=True)
+        cdf = nucleus[desc].cumsum(-1)
+        u = torch.rand(1, generator=gen).item()
+        return int(desc[int(torch.searchsorted(cdf, u * cdf[-1], right=True))])
+    cdf = probs.cumsum(-1)
+    while True:
+        u = torch.rand(1, generator=gen).item()
+        token = min(int(torch.searchsorted(cdf, u * cdf[-1], right=True)), len(cdf) - 1)
+        if kept[token]:
+            return token
+
+
+def _streams(n: int, seed: int = 0) -> list[torch.Generator]:
+    return [torch.Generator().manual_seed(seed * 1000 + r) for r in range(n)]
+
+
+def _sample(logits, *, temperature=1.0, top_k=0, top_p=1.0, seed=0, redraws=None):
+    """``choose`` with each row drawing from its own stream (as the engine does);
+    ``redraws`` collects the rows that drew again."""
+    gens = _streams(logits.shape[0], seed)
+
+    def redraw(rows):
+        if redraws is not None:
+            redraws.extend(rows.tolist())
+        return torch.cat([torch.rand(1, generator=gens[r]) for r in rows.tolist()])
+
+    first = torch.cat([torch.rand(1, generator=g) for g in gens])
+    return _sampling.choose(logits.clone(), do_sample=True, temperature=temperature,
+                            top_k=top_k, top_p=top_p, uniforms=first, redraw=redraw)  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("temperature", "top_k", "top_p"),
-    [(1.0, 0, 0.95), (0.7, 0, 0.5), (1.3, 50, 0.9), (1.0, 0, 1.0)],
+    [(1.0, 0, 0.95), (0.7, 0, 0.5), (1.3, 50, 0.9), (1.0, 0, 1.0), (1.0, 7, 1.0)],
 )
 def test_sampling_equals_a_reference_on_the_same_random_numbers(temperature, top_k, top_p):
-    """Peaked and flat rows, including nuclei wider than the partial selection."""
+    """Peaked and flat rows, with and without top-k, on each row's own stream."""
     gen = torch.Generator().manual_seed(0)
-    vocab = 3000
+    vocab = 3000  # not a whole number of blocks: the last block is shorter
     logits = torch.randn(12, vocab, generator=gen) * torch.tensor([8.0] * 6 + [0.3] * 6)[:, None]
-    uniforms = torch.rand(12, generator=gen)
-    got = _sampling.choose(
-        logits, do_sample=True, temperature=temperature, top_k=top_k, top_p=top_p,
-        uniforms=uniforms,
-    )  # fmt: skip
+    redraws: list[int] = []
+    got = _sample(logits, temperature=temperature, top_k=top_k, top_p=top_p, redraws=redraws)
+    gens = _streams(12)
     want = [
-        _reference_sample(logits[r], uniforms[r].item(), temperature=temperature,
-                          top_k=top_k, top_p=top_p)
+        _reference_sample(logits[r], gens[r], temperature=temperature, top_k=top_k, top_p=top_p)
         for r in range(12)
-    ]  # fmt: skip
+    ]
     assert got.tolist() == want
-    # the flat rows' nuclei are wider than the partial selection: the fallback ran
-    probs = torch.softmax(logits[6:] / temperature, -1).sort(descending=True).values
-    assert (probs[:, : _sampling._TOP].sum(-1) < top_p).any() or top_k or top_p == 1.0
+    if top_p == 0.5:  # candidates outside a nucleus of half the mass: rows drew again
+        assert len(redraws) > 0
 
 
-def _boundary_gap(logits: torch.Tensor, uniform: float, top_p: float) -> float:
-    """How far ``uniform`` lies from the nearest step of the nucleus' cumulative
-    distribution (float64, most likely first)."""
-    probs = torch.softmax(logits.double(), -1).sort(descending=True).values
-    kept = probs[(probs.cumsum(-1) - probs) < top_p]
-    cdf = kept.cumsum(-1) / kept.sum()
-    return float((cdf - uniform).abs().min())
+def _boundary_gap(logits: torch.Tensor, gen: torch.Generator) -> float:
+    """How far the row's first uniform number lies from the nearest step of the whole
+    distribution's cumulative distribution in token-id order (float64)."""
+    cdf = torch.softmax(logits.double(), -1).cumsum(-1)
+    u = torch.rand(1, generator=gen).item()
+    return float((cdf / cdf[-1] - u).abs().min())
 
 
 @pytest.mark.parametrize("top_p", [0.95, 0.5])
-def test_nuclei_of_every_width_take_as_many_selections_as_they_need(top_p):
-    """Rows whose nucleus ends within the first selection, within a larger one, and only
-    in the whole vocabulary all draw the reference's token."""
+def test_nuclei_of_every_width_draw_the_reference_token(top_p):
+    """Rows whose nucleus holds one token to thousands of a 20,000-token vocabulary (not
+    a whole number of blocks) all draw the reference's token."""
     gen = torch.Generator().manual_seed(3)
-    vocab, lifted = 20000, [20, 200, 1000, 4000, 19000]
+    vocab, lifted = 20000, [1, 20, 200, 1000, 4000, 19000]
     logits = torch.randn(len(lifted) * 3, vocab, generator=gen)
     for r in range(logits.shape[0]):  # about `m` tokens hold most of the mass
         m = lifted[r % len(lifted)]
-        logits[r, torch.randperm(vocab, generator=gen)[:m]] += 8.0
-    uniforms = torch.rand(logits.shape[0], generator=gen)
-    got = _sampling.choose(logits, do_sample=True, top_p=top_p, uniforms=uniforms)
-    want = [_reference_sample(logits[r], uniforms[r].item(), temperature=1.0, top_k=0,
-                              top_p=top_p) for r in range(logits.shape[0])]  # fmt: skip
+        logits[r, torch.randperm(vocab, generator=gen)[:m]] += 8.0 if m > 1 else 30.0
+    got = _sample(logits, top_p=top_p, seed=5)
+    gens = _streams(logits.shape[0], 5)
+    want = [_reference_sample(logits[r], gens[r], temperature=1.0, top_k=0, top_p=top_p)
+            for r in range(logits.shape[0])]  # fmt: skip
     # the reference's cumulative distribution is in float64, ours in float32: over
     # thousands of tokens they may disagree where a uniform lies within float32 rounding
-    # of a step (one row here), never further from one
+    # of a step, never further from one
     differ = [r for r in range(logits.shape[0]) if got[r] != want[r]]
     assert len(differ) <= 1
-    assert all(_boundary_gap(logits[r], uniforms[r].item(), top_p) < 1e-6 for r in differ)
-    # nuclei within the first selection, the second (8x) and the third (64x: all 20,000)
+    assert all(_boundary_gap(logits[r], _streams(logits.shape[0], 5)[r]) < 1e-6 for r in differ)
     probs = torch.softmax(logits, -1).sort(descending=True).values
     width = ((probs.cumsum(-1) - probs) < top_p).sum(-1)
-    first, second = _sampling._TOP, _sampling._TOP * _sampling._GROWTH
-    assert (width < first).any() and ((width >= first) & (width < second)).any()
-    assert (width >= second).any() or top_p < 0.9
+    assert width.min() == 1 and width.max() > 2500
 
 
 def test_sampled_frequencies_follow_the_nucleus_distribution():
     """Many draws on one row: each kept token's share matches its renormalised
-    probability; dropped tokens never appear."""
-    logits = torch.tensor([[3.0, 2.5, 2.0, 1.0, 0.0, -1.0, -5.0]])
-    probs = torch.softmax(logits[0], -1)
+    probability (worked out by hand); dropped tokens never appear. Four tokens tie at
+    the nucleus' edge: the one with the smallest id is kept. The nucleus' mass stops
+    just short of the next token (0.5248 against top-p 0.52)."""
+    logits = torch.tensor([[1.0, 2.0, 1.0, 1.0, 0.0, -torch.inf, 1.0]])
+    # probabilities e^2, e, e, e, 1, 0, e over Z = e^2 + 4e + 1; top-p 0.52 keeps token 1
+    # (none before it) and token 0 (e^2 / Z = 0.3837 before it), and drops token 2
+    # (0.3837 + e / Z = 0.5248 before it), tokens 3 and 6 (as likely, larger ids) and
+    # tokens 4 and 5
+    e = np.e
+    z = e**2 + 4 * e + 1
+    assert e**2 / z < 0.52 <= (e**2 + e) / z < 0.53
+    kept = e**2 + e
+    want = np.array([e / kept, e**2 / kept, 0, 0, 0, 0, 0])
     n = 20000
-    u = torch.rand(n, generator=torch.Generator().manual_seed(1))
-    draws = torch.stack([_sampling.choose(logits, do_sample=True, top_p=0.8, uniforms=u[i : i + 1])
-                         for i in range(n)])[:, 0]  # fmt: skip
-    cum_before = torch.cumsum(probs, 0) - probs
-    kept = cum_before < 0.8  # probs are sorted descending here
-    want = torch.where(kept, probs, 0.0) / probs[kept].sum()
-    got = torch.bincount(draws, minlength=7).double() / n
-    assert (got[~kept] == 0).all()
-    np.testing.assert_allclose(got.numpy(), want.double().numpy(), atol=0.012)
+    draws = _sample(logits.expand(n, -1).contiguous(), top_p=0.52, seed=1)
+    got = torch.bincount(draws, minlength=7).double().numpy() / n
+    assert (got[want == 0] == 0).all()
+    np.testing.assert_allclose(got, want, atol=0.012)
+    # no ties: probabilities 0.665, 0.245, 0.090; top-p 0.66 keeps the first token only
+    draws = _sample(torch.tensor([[2.0, 1.0, 0.0]]).expand(1000, -1).contiguous(), top_p=0.66)
+    assert torch.softmax(torch.tensor([2.0, 1.0, 0.0]), -1)[0] < 0.67
+    assert (draws == 0).all()
+
+
+def test_a_uniform_next_to_one_never_draws_an_impossible_token():
+    """Tokens of probability 0 (logits -inf: the last block's tail, and a whole
+    block) are never drawn, however close to 1 the uniform number is."""
+    vocab = 700  # blocks of 256, 256 and 188
+    logits = torch.full((3, vocab), -torch.inf)
+    logits[:, :300] = torch.randn(3, 300, generator=torch.Generator().manual_seed(2))
+    logits[1, 10] = 50.0  # one token holds (nearly) everything
+    last = [int(torch.nonzero(row > -torch.inf).max()) for row in logits]
+    # exactly 1 stands for a product that rounded up to the total
+    for u in (1.0 - 2.0**-24, 1.0):
+        got = _sampling.choose(logits.clone(), do_sample=True, uniforms=torch.full((3,), u))
+        assert got[0] == last[0] and got[2] == last[2] and got[1] <= 10
+
+
+def test_a_row_that_keeps_redrawing_draws_from_its_sorted_nucleus():
+    """A tiny top-p over a flat distribution keeps only the most likely token, which a
+    draw hits once in thousands: after _ROUNDS draws the row takes it from its nucleus;
+    top-p 0 keeps the most likely token too (Hugging Face keeps at least one)."""
+    logits = torch.randn(4, 5000, generator=torch.Generator().manual_seed(4)) * 0.01
+    redraws: list[int] = []
+    got = _sample(logits, top_p=1e-6, redraws=redraws)
+    assert got.tolist() == logits.argmax(-1).tolist()
+    assert max(redraws.count(r) for r in range(4)) == _sampling._ROUNDS
+    peaked = logits.clone()
+    peaked[:, 7] = 10.0  # 82% of the mass: most draws hit it at once
+    again: list[int] = []
+    assert _sample(peaked, top_p=0.0, redraws=again).tolist() == [7] * 4
+    assert max(again.count(r) for r in range(4)) < _sampling._ROUNDS
 
 
 def test_seeded_sampling_is_the_same_in_any_batch_size_and_order(tiny_llama):

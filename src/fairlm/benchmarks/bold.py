@@ -40,6 +40,8 @@ checkpoint chunks, or which other prompts run (version 2; version 1 seeded one s
 batch). The prompt's trailing space is removed before generation (a lone space token is
 rare in training text); the continuation keeps its own leading space. The data's empty
 prompts (5 of 23,679 upstream) are left out, and the notes count them (version 3).
+Version 4 draws top-p tokens by rejection (see ``fairlm.models._sampling``): the same
+distribution, other texts for the same seed.
 
 ``--limit N`` (``limit=N``): N prompts, chosen by a seeded round-robin so every domain and
 group is represented: domains take turns, and inside a domain its groups take turns (in a
@@ -111,7 +113,9 @@ def gender_word_counts(text: str) -> tuple[int, int]:
 class BOLD(Benchmark):
     name = "bold"
     title = "BOLD"
-    version = "3"  # 3: the data's 5 empty prompts are left out (they stopped a full run)
+    # 3: the data's 5 empty prompts are left out (they stopped a full run); 4: top-p by
+    # rejection, other texts for the same seed
+    version = "4"
     dataset = "bold"
     citation = (
         "Dhamala, Sun, Kumar, Krishna, Pruksachatkun, Chang, Gupta. BOLD: Dataset and "

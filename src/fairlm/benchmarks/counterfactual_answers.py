@@ -115,7 +115,7 @@ def _slug(category: str) -> str:
 class CounterfactualAnswers(Benchmark):
     name = "counterfactual_answers"
     title = "Counterfactual answers (LangFair)"
-    version = "1"
+    version = "2"  # 2: top-p by rejection, other texts for the same seed
     dataset = "langfair"
     citation = (
         "Bouchard, Chauhan, Skarbrevik, Bajaj, Ahmad. LangFair: A Python Package for "

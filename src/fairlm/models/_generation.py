@@ -433,16 +433,18 @@ def _choose(logits: torch.Tensor, rows: list[_Row], sampling: Sampling) -> torch
         young = torch.tensor([len(r.out) < sampling.min_new_tokens for r in rows])
         if young.any():
             logits[young.to(logits.device)[:, None] & _eos_columns(logits, sampling)] = -torch.inf
-    uniforms = None
-    if sampling.do_sample:
-        uniforms = torch.cat([torch.rand(1, generator=r.generator) for r in rows])
+
+    def draw(which) -> torch.Tensor:  # one uniform number from each row's own stream
+        return torch.cat([torch.rand(1, generator=rows[k].generator) for k in which])
+
     tokens = choose(
         logits,
         do_sample=sampling.do_sample,
         temperature=sampling.temperature,
         top_k=sampling.top_k,
         top_p=sampling.top_p,
-        uniforms=None if uniforms is None else uniforms.to(logits.device),
+        uniforms=draw(range(len(rows))) if sampling.do_sample else None,
+        redraw=lambda which: draw(which.tolist()),
     )
     for r, t in zip(rows, tokens.tolist(), strict=True):
         r.out.append(t)

@@ -2,28 +2,41 @@
 
 The sampling rules are Hugging Face ``generate``'s (its temperature, top-k and top-p
 logits warpers, applied in that order): top-p keeps the smallest set of most likely
-tokens whose probability reaches ``top_p``, the token that crosses it included. A token
-is then drawn by inverting the cumulative distribution of the kept tokens, most likely
-first, at one uniform number per row; each row's uniform numbers come from a generator
-of its own (see :mod:`._generation`), so a row's text does not depend on the rows it
-shares a batch with.
+tokens whose probability reaches ``top_p``, the token that crosses it included; of
+tokens equally likely, the one with the smaller id counts as the more likely. Each
+row's random numbers come from a generator of its own (see :mod:`._generation`), so a
+row's text does not depend on the rows it shares a batch with.
 
-Speed: Hugging Face sorts the whole vocabulary of every row at every step to apply
-top-p. Here the most likely ``_TOP`` tokens are taken first (a partial selection); rows
-whose nucleus is wider take ``_GROWTH`` times as many, and so on up to the whole
-vocabulary. Selecting the most likely ``n`` tokens costs far less than a full sort when
-``n`` is much smaller than the vocabulary, and the result is the same.
+How a token is drawn from that distribution:
+
+- Without top-k, by rejection: a candidate is drawn from the whole vocabulary's softmax
+  (the inverse of its cumulative distribution in token-id order, at one uniform number)
+  and kept if top-p keeps it, that is if the tokens more likely than it hold less than
+  ``top_p``; otherwise the row draws again. What is kept is distributed exactly as the
+  nucleus renormalised, and a row draws again with probability at most ``1 - top_p``
+  (after ``_ROUNDS`` draws, it draws from its sorted nucleus as below).
+  No row is sorted: the cost is a few passes over the logits (Hugging Face sorts the
+  whole vocabulary of every row at every step, and a partial selection of the most
+  likely tokens cost several times these passes on a 49,152-token vocabulary).
+- With top-k, the ``k`` most likely tokens are selected (sorted), and the nucleus among
+  them is drawn from by inverting its cumulative distribution, most likely first.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 
 __all__ = ["choose"]
 
-# tokens taken by the first partial selection, and how much the next one takes
-_TOP = 256
-_GROWTH = 8
+# tokens per block of the two-level cumulative distribution
+_BLOCK = 256
+# draws after which a row still without a token is drawn from its sorted nucleus: at
+# top-p 0.95 a row redraws with probability at most 0.05, and needs this many with at
+# most 0.05^32; a tiny top-p over a flat distribution (or logits that are not numbers)
+# could redraw for long
+_ROUNDS = 32
 
 
 def choose(
@@ -34,76 +47,104 @@ def choose(
     top_k: int = 0,
     top_p: float = 1.0,
     uniforms: torch.Tensor | None = None,
+    redraw: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> torch.Tensor:
-    """Next token per row of ``logits`` (R, V), float32. ``uniforms`` (R,) in [0, 1) are
-    the rows' random numbers, needed when sampling."""
+    """Next token per row of ``logits`` (R, V), float32; sampling overwrites ``logits``.
+    ``uniforms`` (R,) in [0, 1) are the rows' first random numbers; ``redraw(rows)``
+    gives one more for each of ``rows`` (row numbers, ascending), whose candidates fell
+    outside the nucleus: required for top-p without top-k."""
     if not do_sample:
         return logits.argmax(dim=-1)
     if uniforms is None:
         raise ValueError("sampling needs one uniform number per row")
-    scores = logits / temperature if temperature != 1.0 else logits
+    scores = logits.div_(temperature) if temperature != 1.0 else logits
     vocab = scores.shape[-1]
-    k = min(top_k, vocab) if top_k > 0 else vocab
-    take = min(k, _TOP)
-    probs, idx, log_z = _top(scores, take, k)  # (R, take), descending
-    if top_p >= 1.0 and take == k:
-        return _draw(probs, idx, uniforms)
-    out = torch.empty(scores.shape[0], dtype=torch.long, device=scores.device)
-    rows = torch.arange(scores.shape[0], device=scores.device)  # rows still to draw
-    while True:
-        keep = _nucleus(probs, top_p) if top_p < 1.0 else torch.full_like(idx[:, 0], take)
-        # the nucleus ends inside the selection, or the selection holds all k tokens
-        complete = keep < take if take < k else torch.ones_like(keep, dtype=torch.bool)
-        if complete.any():
-            c = complete.nonzero(as_tuple=True)[0]
-            out[rows[c]] = _draw(probs[c], idx[c], uniforms[rows[c]], keep[c])
-        if complete.all():
+    if 0 < top_k < vocab:
+        return _sorted_draw(scores, top_k, top_p, uniforms)
+    if top_p < 1.0 and redraw is None:
+        raise ValueError("top-p sampling needs redraw: a row may have to draw again")
+    # unnormalised probabilities, the largest of each row 1
+    e = scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
+    out = torch.empty(e.shape[0], dtype=torch.long, device=e.device)
+    rows = torch.arange(e.shape[0], device=e.device)  # rows still to draw
+    u = uniforms.to(device=e.device, dtype=e.dtype)
+    for _ in range(_ROUNDS):
+        sub = e if len(rows) == e.shape[0] else e[rows]
+        token, total = _draw_all(sub, u)
+        kept = _in_nucleus(sub, token, total, top_p) if top_p < 1.0 else None
+        if kept is None or kept.all():
+            out[rows] = token
             return out
-        rows = rows[~complete]  # wide nuclei: select more of these rows' tokens
-        take = k if top_p >= 1.0 else min(k, take * _GROWTH)
-        probs, idx, _ = _top(scores[rows], take, k, log_z[rows])
+        out[rows[kept]] = token[kept]
+        rows = rows[~kept]
+        u = redraw(rows).to(device=e.device, dtype=e.dtype)
+    out[rows] = _sorted_draw(e[rows].log(), e.shape[1], top_p, u)
+    return out
 
 
-def _top(
-    scores: torch.Tensor, take: int, k: int, log_z: torch.Tensor | None = None
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The ``take`` most likely tokens of each row (descending), their probabilities
-    under the softmax over the row's ``k`` most likely tokens (top-k renormalised), and
-    that softmax's log normaliser (R, 1): ``log_z`` when given (a later, wider selection
-    of the same rows), else computed."""
-    vals, idx = torch.topk(scores, take, dim=-1, sorted=True)
-    if log_z is None:
-        if k == scores.shape[-1]:
-            log_z = torch.logsumexp(scores, dim=-1, keepdim=True)
-        elif k == take:
-            log_z = torch.logsumexp(vals, dim=-1, keepdim=True)
-        else:
-            top_k = torch.topk(scores, k, dim=-1).values
-            log_z = torch.logsumexp(top_k, dim=-1, keepdim=True)
-    return torch.exp(vals - log_z), idx, log_z
+def _draw_all(e: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each row's token at its uniform number under the distribution ``e`` (R, V)
+    (unnormalised, non-negative), by inverting the cumulative distribution in token-id
+    order: first which block of ``_BLOCK`` tokens, then where in the block. A token of
+    probability 0 is never drawn. Also each row's total (R,)."""
+    rows, vocab = e.shape
+    full = vocab - vocab % _BLOCK
+    sums = e[:, :full].reshape(rows, -1, _BLOCK).sum(-1)
+    if full < vocab:
+        sums = torch.cat([sums, e[:, full:].sum(-1, keepdim=True)], dim=1)
+    cdf = sums.cumsum(-1)
+    total = cdf[:, -1:].contiguous()
+    t = u[:, None] * total
+    # the first block whose cumulative mass exceeds t (t rounded up to the total: the
+    # last block with any mass)
+    b = torch.minimum(torch.searchsorted(cdf, t, right=True), torch.searchsorted(cdf, total))
+    start = b * _BLOCK
+    cols = start + torch.arange(_BLOCK, device=e.device)
+    inner = torch.where(cols < vocab, e.gather(1, cols.clamp(max=vocab - 1)), 0.0)
+    inner_cdf = inner.cumsum(-1)
+    before = torch.where(b > 0, cdf.gather(1, (b - 1).clamp(min=0)), 0.0)
+    j = torch.searchsorted(inner_cdf, t - before, right=True)
+    # a sum in another order may round below t: the block's last token with mass
+    j = torch.minimum(j, torch.searchsorted(inner_cdf, inner_cdf[:, -1:].contiguous()))
+    return (start + j)[:, 0], total[:, 0]
 
 
-def _nucleus(probs: torch.Tensor, top_p: float) -> torch.Tensor:
-    """How many of the descending ``probs`` top-p keeps: every token whose higher-ranked
-    tokens hold less than ``top_p`` (at least one)."""
-    before = torch.cumsum(probs, dim=-1) - probs  # mass strictly above each token
-    return (before < top_p).sum(dim=-1).clamp(min=1)
-
-
-def _draw(
-    probs: torch.Tensor,
-    idx: torch.Tensor,
-    uniforms: torch.Tensor,
-    keep: torch.Tensor | None = None,
+def _in_nucleus(
+    e: torch.Tensor, token: torch.Tensor, total: torch.Tensor, top_p: float
 ) -> torch.Tensor:
-    """Invert the cumulative distribution of each row's first ``keep`` tokens at its
-    uniform number."""
-    if keep is not None:
-        ranks = torch.arange(probs.shape[-1], device=probs.device)
+    """Whether top-p keeps each row's ``token``: the tokens ranked before it (more
+    likely, or as likely with a smaller id) hold less than ``top_p`` of ``total``, or
+    there are none (the most likely token is always kept)."""
+    p = e.gather(1, token[:, None])
+    limit = top_p * total
+    # the mass of the tokens at least as likely, the token itself left out: a bound from
+    # above, exact unless another token is exactly as likely
+    at_least = torch.where(e >= p, e, 0.0).sum(-1) - p[:, 0]
+    kept = at_least < limit
+    check = (~kept).nonzero()[:, 0]
+    if len(check):
+        ec, pc, tc = e[check], p[check], token[check]
+        ids = torch.arange(e.shape[1], device=e.device)
+        tied_before = ((ec == pc) & (ids < tc[:, None])).sum(-1)
+        above = torch.where(ec > pc, ec, 0.0).sum(-1) + tied_before * pc[:, 0]
+        kept[check] = (above < limit[check]) | (above <= 0)
+    return kept
+
+
+def _sorted_draw(
+    scores: torch.Tensor, k: int, top_p: float, uniforms: torch.Tensor
+) -> torch.Tensor:
+    """Top-k, then top-p among the ``k`` most likely tokens (descending), drawn by
+    inverting the nucleus' cumulative distribution at each row's uniform number."""
+    vals, idx = torch.topk(scores, k, dim=-1, sorted=True)
+    probs = torch.softmax(vals, dim=-1)
+    if top_p < 1.0:
+        before = torch.cumsum(probs, dim=-1) - probs  # mass strictly above each token
+        keep = (before < top_p).sum(dim=-1).clamp(min=1)
+        ranks = torch.arange(k, device=probs.device)
         probs = torch.where(ranks[None, :] < keep[:, None], probs, 0.0)
     cdf = torch.cumsum(probs, dim=-1)
-    target = uniforms.to(cdf.dtype)[:, None] * cdf[:, -1:]
-    pick = torch.searchsorted(cdf, target, right=True).clamp(max=probs.shape[-1] - 1)
-    if keep is not None:
-        pick = torch.minimum(pick, keep[:, None] - 1)
-    return idx.gather(1, pick)[:, 0]
+    target = uniforms.to(device=cdf.device, dtype=cdf.dtype)[:, None] * cdf[:, -1:]
+    pick = torch.searchsorted(cdf, target, right=True)
+    last = torch.searchsorted(cdf, cdf[:, -1:].contiguous())  # the last token with mass
+    return idx.gather(1, torch.minimum(pick, last))[:, 0]
