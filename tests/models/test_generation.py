@@ -203,6 +203,16 @@ def test_a_uniform_next_to_one_never_draws_an_impossible_token():
         assert got[0] == last[0] and got[2] == last[2] and got[1] <= 10
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_logits_that_are_not_numbers_are_refused(bad):
+    from fairlm.errors import ModelError
+
+    logits = torch.zeros(3, 600)
+    logits[1, 5] = bad
+    with pytest.raises(ModelError, match="logits are not numbers"):
+        _sample(logits, top_p=0.9)
+
+
 def test_a_row_that_keeps_redrawing_draws_from_its_sorted_nucleus():
     """A tiny top-p over a flat distribution keeps only the most likely token, which a
     draw hits once in thousands: after _ROUNDS draws the row takes it from its nucleus;

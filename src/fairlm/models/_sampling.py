@@ -28,6 +28,8 @@ from collections.abc import Callable
 
 import torch
 
+from fairlm.errors import ModelError
+
 __all__ = ["choose"]
 
 # tokens per block of the two-level cumulative distribution
@@ -71,6 +73,11 @@ def choose(
     for _ in range(_ROUNDS):
         sub = e if len(rows) == e.shape[0] else e[rows]
         token, total = _draw_all(sub, u)
+        if torch.isnan(total).any():  # a NaN logit, or an infinite one (inf - inf)
+            raise ModelError(
+                "the model's next-token logits are not numbers (NaN or infinite): its "
+                "weights or this precision are broken for it (try --dtype float32)"
+            )
         kept = _in_nucleus(sub, token, total, top_p) if top_p < 1.0 else None
         if kept is None or kept.all():
             out[rows] = token
