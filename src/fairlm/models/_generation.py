@@ -17,9 +17,9 @@ its text and how often that text came before) and the sample's number, so the sa
 and prompts draw the same numbers in any batch size and order, and give the same texts
 wherever the logits come out the same. Their last bits can differ, since a product's
 rounding depends on how many rows it holds, and a draw that close to a step of the
-distribution moves: on smollm2-135m, 253 of 256 BOLD continuations were the same with
-128 and with 256 rows in float32, 6 of 256 in bfloat16, whose products round to
-bfloat16 (``benchmarks/generation.py`` counts them).
+distribution (or a nucleus' edge) moves: a few texts in float32, many in bfloat16, whose
+products round to bfloat16 (``benchmarks/generation.py`` counts them; see
+docs/performance.md).
 
 Greedy decoding equals Hugging Face ``generate``'s token for token (tested); sampling
 applies its temperature, top-k and top-p rules. A model whose generation config asks
