@@ -32,3 +32,19 @@ def test_script_imports_and_answers_help(script, monkeypatch, capsys):
 
 def test_every_script_is_listed():
     assert {p.name for p in SCRIPTS} >= {"debias_experiment.py", "scoring.py", "generation.py"}
+
+
+def test_gpu_check_runs_on_the_cpu(monkeypatch, capsys):
+    """The GPU session's script, on a tiny random model on the CPU: both tools generate,
+    and greedy decoding agrees with transformers."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    spec = importlib.util.spec_from_file_location("bench_gpu_check", BENCH / "gpu_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    argv = ["gpu_check.py", "--device", "cpu", "--shape", "tiny", "--dtype", "float32"]
+    argv += ["--prompts", "12", "--rounds", "1", "--hf-batch", "6", "--rows", "4,12"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--greedy", "6"])
+    module.main()
+    out = capsys.readouterr().out
+    assert "12 prompts" in out and "fairlm rows 12" in out and "hf batch 6" in out
+    assert "greedy: 100% of 6 prompts equal to transformers one at a time" in out
