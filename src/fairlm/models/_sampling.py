@@ -67,18 +67,19 @@ def choose(
         raise ValueError("top-p sampling needs redraw: a row may have to draw again")
     # unnormalised probabilities, the largest of each row 1
     e = scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
+    cdf = _block_cdf(e)
+    if torch.isnan(cdf[:, -1]).any():  # a NaN logit, or an infinite one (inf - inf)
+        raise ModelError(
+            "the model's next-token logits are not numbers (NaN or infinite): its "
+            "weights or this precision are broken for it (try --dtype float32)"
+        )
     out = torch.empty(e.shape[0], dtype=torch.long, device=e.device)
     rows = torch.arange(e.shape[0], device=e.device)  # rows still to draw
     u = uniforms.to(device=e.device, dtype=e.dtype)
     for _ in range(_ROUNDS):
-        sub = e if len(rows) == e.shape[0] else e[rows]
-        token, total = _draw_all(sub, u)
-        if torch.isnan(total).any():  # a NaN logit, or an infinite one (inf - inf)
-            raise ModelError(
-                "the model's next-token logits are not numbers (NaN or infinite): its "
-                "weights or this precision are broken for it (try --dtype float32)"
-            )
-        kept = _in_nucleus(sub, token, total, top_p) if top_p < 1.0 else None
+        sub_e, sub_cdf = (e, cdf) if len(rows) == e.shape[0] else (e[rows], cdf[rows])
+        token = _draw_all(sub_e, sub_cdf, u)
+        kept = _in_nucleus(sub_e, token, sub_cdf[:, -1], top_p) if top_p < 1.0 else None
         if kept is None or kept.all():
             out[rows] = token
             return out
@@ -89,17 +90,23 @@ def choose(
     return out
 
 
-def _draw_all(e: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each row's token at its uniform number under the distribution ``e`` (R, V)
-    (unnormalised, non-negative), by inverting the cumulative distribution in token-id
-    order: first which block of ``_BLOCK`` tokens, then where in the block. A token of
-    probability 0 is never drawn. Also each row's total (R,)."""
+def _block_cdf(e: torch.Tensor) -> torch.Tensor:
+    """The cumulative mass of ``e`` (R, V) by blocks of ``_BLOCK`` tokens (R, blocks):
+    its last column is each row's total."""
     rows, vocab = e.shape
     full = vocab - vocab % _BLOCK
     sums = e[:, :full].reshape(rows, -1, _BLOCK).sum(-1)
     if full < vocab:
         sums = torch.cat([sums, e[:, full:].sum(-1, keepdim=True)], dim=1)
-    cdf = sums.cumsum(-1)
+    return sums.cumsum(-1)
+
+
+def _draw_all(e: torch.Tensor, cdf: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+    """Each row's token at its uniform number under the distribution ``e`` (R, V)
+    (unnormalised, non-negative; ``cdf`` its :func:`_block_cdf`), by inverting the
+    cumulative distribution in token-id order: first which block of ``_BLOCK`` tokens,
+    then where in the block. A token of probability 0 is never drawn."""
+    vocab = e.shape[1]
     total = cdf[:, -1:].contiguous()
     t = u[:, None] * total
     # the first block whose cumulative mass exceeds t (t rounded up to the total: the
@@ -113,7 +120,7 @@ def _draw_all(e: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, torch.Ten
     j = torch.searchsorted(inner_cdf, t - before, right=True)
     # a sum in another order may round below t: the block's last token with mass
     j = torch.minimum(j, torch.searchsorted(inner_cdf, inner_cdf[:, -1:].contiguous()))
-    return (start + j)[:, 0], total[:, 0]
+    return (start + j)[:, 0]
 
 
 def _in_nucleus(
